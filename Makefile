@@ -1,0 +1,71 @@
+# Tauride — two commands matter: `make demo` and `make test`.
+# Everything else is installed on demand: uv into .tools/, the project into .venv/.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+UV := .tools/bin/uv
+RUN := $(UV) run --frozen --no-sync
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+
+DEMO_DB ?= sqlite:///./tauride.db
+DEMO_EXAMPLE ?= petrograd-1917
+
+.PHONY: help install demo test lint typecheck architecture migrations-check unit integration clean bench
+
+help:
+	@echo "make demo    install, migrate a SQLite database, load the $(DEMO_EXAMPLE) example, serve it"
+	@echo "make test    install what is missing and run every check and test suite"
+	@echo "make bench   run the benchmarks and print their figures"
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+.venv/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --all-groups --python $(PYTHON)
+	touch $@
+
+install: .venv/.synced
+
+demo: install
+	TAURIDE_DATABASE_URL=$(DEMO_DB) $(RUN) tauride db upgrade
+	TAURIDE_DATABASE_URL=$(DEMO_DB) $(RUN) tauride init --example $(DEMO_EXAMPLE) --if-missing
+	TAURIDE_DATABASE_URL=$(DEMO_DB) $(RUN) tauride org show $(DEMO_EXAMPLE)
+	@echo 'The web app (tauride serve) is not part of this release yet; it will answer at http://127.0.0.1:8000'
+
+lint: install
+	$(RUN) ruff format --check src tests bench
+	$(RUN) ruff check src tests bench
+
+typecheck: install
+	$(RUN) mypy
+
+architecture: install
+	$(RUN) lint-imports
+
+migrations-check: install
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  TAURIDE_DATABASE_URL="sqlite:///$$tmp/check.db" $(RUN) tauride db upgrade && \
+	  TAURIDE_DATABASE_URL="sqlite:///$$tmp/check.db" $(RUN) alembic check
+
+# pytest exits 5 when it collected nothing: that must never count as a pass.
+test: lint typecheck architecture migrations-check
+	rc=0; $(RUN) pytest --cov --cov-report=term -p no:cacheprovider || rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
+
+unit: install
+	$(RUN) pytest tests/unit -q
+
+integration: install
+	$(RUN) pytest tests/integration -q
+
+bench: install
+	$(RUN) python bench/run.py
+
+clean:
+	rm -rf .venv .tools .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage htmlcov

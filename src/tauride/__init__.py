@@ -1,0 +1,8 @@
+"""Tauride: council democracy — constituencies, recallable delegates, bodies and their records."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("tauride")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0"

@@ -1,0 +1,48 @@
+"""The `tauride` command: one sub-command group per context."""
+
+from __future__ import annotations
+
+import typer
+
+from tauride import __version__
+from tauride.cli import constitution, data, db, journal, organizations
+from tauride.cli.apportion import apportion_command
+
+app = typer.Typer(
+    name="tauride",
+    help="Council democracy: constituencies, recallable delegates, bodies and their journal.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        print(f"tauride {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Print the version."
+    ),
+) -> None:
+    """Tauride command line."""
+
+
+app.command("init")(organizations.init_command)
+app.command("apportion")(apportion_command)
+app.add_typer(db.app, name="db")
+app.add_typer(constitution.app, name="constitution")
+app.add_typer(organizations.app, name="org")
+app.add_typer(data.constituencies_app, name="constituencies")
+app.add_typer(data.roll_app, name="roll")
+app.add_typer(data.mandates_app, name="mandates")
+app.add_typer(journal.app, name="journal")
+
+
+def run() -> None:
+    """Entry point of the console script."""
+    app()

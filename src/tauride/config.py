@@ -1,0 +1,50 @@
+"""Settings from the environment (prefix TAURIDE_), built lazily and cached."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///./tauride.db"
+DEVELOPMENT_SECRET = "development-only-secret-key"  # noqa: S105 — refused outside development
+
+
+class Settings(BaseSettings):
+    """Everything Tauride reads from its environment."""
+
+    model_config = SettingsConfigDict(env_prefix="TAURIDE_", env_file=None, extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = DEFAULT_DATABASE_URL
+    secret_key: SecretStr | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    sqlite_busy_timeout_ms: int = 5000
+
+    @model_validator(mode="after")
+    def _secret_required_outside_development(self) -> Settings:
+        # A forgotten secret in production would sign sessions with a public string.
+        if self.environment != "development" and (
+            self.secret_key is None
+            or self.secret_key.get_secret_value() in ("", DEVELOPMENT_SECRET)
+        ):
+            raise ValueError(
+                "TAURIDE_SECRET_KEY must be set to a private value when "
+                "TAURIDE_ENVIRONMENT is not development"
+            )
+        return self
+
+    @property
+    def effective_secret_key(self) -> str:
+        """The key that signs things: the configured one, or the development key."""
+        if self.secret_key is not None and self.secret_key.get_secret_value():
+            return self.secret_key.get_secret_value()
+        return DEVELOPMENT_SECRET
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Build the settings on first use, not at import time."""
+    return Settings()
