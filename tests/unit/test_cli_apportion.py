@@ -6,8 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from tauride.cli.main import app
 
@@ -153,6 +152,18 @@ def test_bad_header_or_empty_file(text: str, expected: str) -> None:
 
 def test_missing_file() -> None:
     assert errors_of(run("nowhere.csv", "--ratio", "500")) == ["nowhere.csv: no such file"]
+
+
+def test_directory_instead_of_a_file() -> None:
+    Path("sizes").mkdir()
+    assert errors_of(run("sizes", "--ratio", "500")) == ["sizes: is a directory, not a CSV file"]
+
+
+def test_file_that_is_not_csv() -> None:
+    # The csv module refuses a field beyond its size limit (128 KiB by default).
+    path = write("name,size\n" + "x" * 200_000 + ",5\n")
+    [message] = errors_of(run(path, "--ratio", "500"))
+    assert message.startswith("sizes.csv:2: not valid CSV (field larger than field limit")
 
 
 def test_file_that_is_not_utf8() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import time
 
 import pytest
 from hypothesis import given
@@ -200,12 +199,10 @@ def test_a_single_leaf_tree_needs_an_empty_proof() -> None:
     assert not verify_inclusion(b"only", 0, 1, [root], root)
 
 
-def test_one_hundred_thousand_leaves_are_sealed_well_under_a_second() -> None:
+def test_a_large_tree_built_level_by_level_agrees_with_the_recursive_root() -> None:
+    # Speed is measured in bench/, not asserted here.
     leaves = [i.to_bytes(8, "big") for i in range(100_000)]
-    started = time.perf_counter()
     tree = MerkleTree(leaves)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.0
     assert tree.root == merkle_root(leaves)
     for index in (0, 1, 65_535, 65_536, 99_999):
         proof = tree.inclusion_proof(index)

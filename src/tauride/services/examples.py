@@ -74,20 +74,22 @@ def load_folder(session: Session, folder: Path, *, actor: str) -> Organization:
     bodies.recompose(session, org, actor=actor)
     if (data := read("elected.csv")) is not None:
         elected: dict[str, list[str]] = defaultdict(list)
-        for row in read_rows(data, src("elected.csv"), required=("body", "name")):
+        for row in read_rows(data, src("elected.csv"), required=("body", "name"), allow_empty=True):
             elected[row.get("body")].append(row.get("name"))
         for body_key, names in elected.items():
             bodies.fill_elected_seats(
                 session, org, body_key, names, source=src("elected.csv"), actor=actor
             )
     if (data := read("consultative.csv")) is not None:
-        rows = read_rows(data, src("consultative.csv"), required=("body", "name", "faction"))
+        rows = read_rows(
+            data, src("consultative.csv"), required=("body", "name", "faction"), allow_empty=True
+        )
         for row in rows:
             _at(row.where(), bodies.seat_consultative)(
                 session, org, row.get("body"), row.get("name"), row.get("faction"), actor=actor
             )
     if (data := read("offices.csv")) is not None:
-        for row in read_rows(data, src("offices.csv"), required=("office", "name")):
+        for row in read_rows(data, src("offices.csv"), required=("office", "name"), allow_empty=True):
             _at(row.where(), bodies.assign_office)(
                 session, org, row.get("office"), row.get("name"), actor=actor
             )

@@ -41,7 +41,12 @@ class Problems:
 
 
 def read_rows(
-    text: str, source: str, *, required: Sequence[str], optional: Sequence[str] = ()
+    text: str,
+    source: str,
+    *,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    allow_empty: bool = False,
 ) -> list[Row]:
     """Read a CSV text with a header; refuse missing or unknown columns and ragged lines."""
     if text.startswith("\ufeff"):
@@ -71,7 +76,7 @@ def read_rows(
             continue
         rows.append(Row(source, number, dict(zip(columns, cells, strict=True))))
     problems.raise_if_any()
-    if not rows:
+    if not rows and not allow_empty:
         raise InvalidInput(f"{source}: no data lines after the header")
     return rows
 

@@ -1,0 +1,153 @@
+"""Shared test fixtures: databases on SQLite and PostgreSQL, built by the migrations."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from tauride.config import get_settings
+from tauride.db.engine import build_engine, normalize_url
+from tauride.db.migrate import upgrade
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _postgres_admin_url() -> str | None:
+    url = os.environ.get("TAURIDE_TEST_DATABASE_URL")
+    if not url:
+        if IN_CI:
+            pytest.fail("CI=true but TAURIDE_TEST_DATABASE_URL is not set: PostgreSQL suites must run")
+        return None
+    return normalize_url(url)
+
+
+class PostgresServer:
+    """Creates databases of its own on the test server and drops them at the end."""
+
+    def __init__(self, admin_url: str) -> None:
+        self.admin_url = admin_url
+        self.admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        self.created: list[str] = []
+        self.prefix = f"tauride_test_{uuid.uuid4().hex[:8]}"
+
+    def url_for(self, name: str) -> str:
+        return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
+
+    def create(self, suffix: str, template: str | None = None) -> str:
+        name = f"{self.prefix}_{suffix}"
+        with self.admin.connect() as conn:
+            clause = f" TEMPLATE {template}" if template else ""
+            conn.execute(text(f'CREATE DATABASE "{name}"{clause}'))
+        self.created.append(name)
+        return name
+
+    def drop_all(self) -> None:
+        with self.admin.connect() as conn:
+            for name in reversed(self.created):
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """The PostgreSQL test server; skipped when absent, a failure under CI."""
+    admin_url = _postgres_admin_url()
+    if admin_url is None:
+        pytest.skip("TAURIDE_TEST_DATABASE_URL is not set: PostgreSQL suites skipped")
+    server = PostgresServer(admin_url)
+    try:
+        with server.admin.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 — any failure to connect means the same thing
+        server.admin.dispose()
+        message = f"cannot reach PostgreSQL at {admin_url}: {exc}"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    yield server
+    server.drop_all()
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres: PostgresServer) -> str:
+    """A migrated database that fresh test databases are copied from."""
+    name = postgres.create("template")
+    engine = build_engine(postgres.url_for(name))
+    upgrade(engine)
+    engine.dispose()
+    return name
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file that fresh test databases are copied from."""
+    path = tmp_path_factory.mktemp("sqlite") / "template.db"
+    engine = build_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def fresh_database_url(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[str]:
+    """A new, migrated, empty database for one test, on each backend."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "tauride.db"
+        shutil.copyfile(template, path)
+        yield f"sqlite:///{path}"
+    else:
+        server: PostgresServer = request.getfixturevalue("postgres")
+        template_name: str = request.getfixturevalue("postgres_template")
+        name = server.create(uuid.uuid4().hex[:8], template=template_name)
+        yield server.url_for(name)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """One migrated database per backend for the whole run; tests roll back their changes."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('shared') / 'tauride.db'}"
+    else:
+        server: PostgresServer = request.getfixturevalue("postgres")
+        url = server.url_for(server.create("shared"))
+    eng = build_engine(url)
+    upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session inside an outer transaction that is rolled back after the test."""
+    with engine.connect() as connection:
+        outer = connection.begin()
+        db = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        try:
+            yield db
+        finally:
+            db.close()
+            outer.rollback()
+
+
+@pytest.fixture
+def use_database(monkeypatch: pytest.MonkeyPatch, fresh_database_url: str) -> Iterator[str]:
+    """Point the settings (and so the CLI) at a fresh database."""
+    monkeypatch.setenv("TAURIDE_DATABASE_URL", fresh_database_url)
+    get_settings.cache_clear()
+    yield fresh_database_url
+    get_settings.cache_clear()
