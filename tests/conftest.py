@@ -26,7 +26,9 @@ def _postgres_admin_url() -> str | None:
     url = os.environ.get("TAURIDE_TEST_DATABASE_URL")
     if not url:
         if IN_CI:
-            pytest.fail("CI=true but TAURIDE_TEST_DATABASE_URL is not set: PostgreSQL suites must run")
+            pytest.fail(
+                "CI=true but TAURIDE_TEST_DATABASE_URL is not set: PostgreSQL suites must run"
+            )
         return None
     return normalize_url(url)
 
@@ -68,7 +70,7 @@ def postgres() -> Iterator[PostgresServer]:
     try:
         with server.admin.connect() as conn:
             conn.execute(text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001 — any failure to connect means the same thing
+    except Exception as exc:
         server.admin.dispose()
         message = f"cannot reach PostgreSQL at {admin_url}: {exc}"
         if IN_CI:
@@ -94,16 +96,12 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("sqlite") / "template.db"
     engine = build_engine(f"sqlite:///{path}")
     upgrade(engine)
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    engine.dispose()
+    engine.dispose()  # the last connection to close folds the WAL into the file
     return path
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def fresh_database_url(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> Iterator[str]:
+def fresh_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A new, migrated, empty database for one test, on each backend."""
     if request.param == "sqlite":
         template: Path = request.getfixturevalue("sqlite_template")
@@ -118,7 +116,9 @@ def fresh_database_url(
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
     """One migrated database per backend for the whole run; tests roll back their changes."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('shared') / 'tauride.db'}"
@@ -136,7 +136,9 @@ def session(engine: Engine) -> Iterator[Session]:
     """A session inside an outer transaction that is rolled back after the test."""
     with engine.connect() as connection:
         outer = connection.begin()
-        db = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        db = Session(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
         try:
             yield db
         finally:

@@ -44,7 +44,10 @@ def test_petrograd_soldiers_are_over_represented_against_workers(session: Sessio
 def test_petrograd_plenary_is_both_sections(session: Session) -> None:
     org = _load(session, "petrograd-1917")
     bodies = {b.key: b for b in organization_summary(session, org.slug).bodies}
-    assert bodies["plenary"].voting == bodies["workers-section"].voting + bodies["soldiers-section"].voting
+    assert (
+        bodies["plenary"].voting
+        == bodies["workers-section"].voting + bodies["soldiers-section"].voting
+    )
     assert (bodies["executive"].voting, bodies["executive"].consultative) == (15, 6)
 
 
@@ -109,9 +112,7 @@ def test_union_small_branches_send_consultative_delegates_and_tiny_ones_none(
         else:
             assert branch.seats >= 1
     congress = body_members(session, org.slug, "congress")
-    assert sum(m.consultative for m in congress) == sum(
-        b.consultative_seats for b in branches
-    )
+    assert sum(m.consultative for m in congress) == sum(b.consultative_seats for b in branches)
 
 
 def test_loading_an_example_twice_is_refused(session: Session) -> None:

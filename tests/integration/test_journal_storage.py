@@ -43,9 +43,11 @@ def test_each_organization_has_its_own_chain(session: Session) -> None:
 @pytest.mark.parametrize(
     "statement",
     [
-        lambda org_id: update(JournalRecord)
-        .where(JournalRecord.organization_id == org_id)
-        .values(actor="someone else"),
+        lambda org_id: (
+            update(JournalRecord)
+            .where(JournalRecord.organization_id == org_id)
+            .values(actor="someone else")
+        ),
         lambda org_id: delete(JournalRecord).where(JournalRecord.organization_id == org_id),
     ],
     ids=["update", "delete"],

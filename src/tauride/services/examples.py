@@ -89,7 +89,9 @@ def load_folder(session: Session, folder: Path, *, actor: str) -> Organization:
                 session, org, row.get("body"), row.get("name"), row.get("faction"), actor=actor
             )
     if (data := read("offices.csv")) is not None:
-        for row in read_rows(data, src("offices.csv"), required=("office", "name"), allow_empty=True):
+        for row in read_rows(
+            data, src("offices.csv"), required=("office", "name"), allow_empty=True
+        ):
             _at(row.where(), bodies.assign_office)(
                 session, org, row.get("office"), row.get("name"), actor=actor
             )

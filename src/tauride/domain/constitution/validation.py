@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -115,7 +115,11 @@ def validate_constitution(data: Mapping[str, Any]) -> Constitution:
 
 
 def _valid_parts(raw: object, model: type[M]) -> dict[str, M]:
-    """Each part that validates once its wrong fields are dropped (they are reported already)."""
+    """Each part as it validates once its wrong fields are dropped (they are reported already).
+
+    A required field that was wrong or missing gets a neutral stand-in, so that the part's
+    other fields can still be checked against the rest of the document.
+    """
     if not isinstance(raw, Mapping):
         return {}
     parts: dict[str, M] = {}
@@ -123,17 +127,23 @@ def _valid_parts(raw: object, model: type[M]) -> dict[str, M]:
         if not isinstance(value, Mapping):
             continue
         fields = dict(value)
-        for _ in range(len(fields) + 1):
+        for _ in range(len(model.model_fields) + 1):
             try:
                 parts[str(key)] = model.model_validate(fields)
                 break
             except ValidationError as exc:
-                wrong = {err["loc"][0] for err in exc.errors() if err["loc"]}
-                if not wrong & fields.keys():
-                    break  # a required field is missing: nothing left to check here
+                wrong = {str(err["loc"][0]) for err in exc.errors() if err["loc"]}
                 for name in wrong:
-                    fields.pop(str(name), None)
+                    fields.pop(name, None)
+                    if name in model.model_fields and model.model_fields[name].is_required():
+                        fields[name] = _stand_in(model.model_fields[name].annotation)
     return parts
+
+
+def _stand_in(annotation: object) -> object:
+    if get_origin(annotation) is Literal:
+        return get_args(annotation)[0]
+    return 1 if annotation is int else "-"
 
 
 @dataclass(frozen=True)
