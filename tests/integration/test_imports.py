@@ -59,7 +59,10 @@ name = "Chair"
 elected_by = "council"
 """
 
-SHOPS = "name,kind,size,group\nFoundry,shop,250,\nRolling mill,shop,130,\nPattern shop,shop,40,A\nStores,shop,30,A\n"
+SHOPS = (
+    "name,kind,size,group\n"
+    "Foundry,shop,250,\nRolling mill,shop,130,\nPattern shop,shop,40,A\nStores,shop,30,A\n"
+)
 
 
 @pytest.fixture
@@ -86,7 +89,10 @@ def test_ratio_grouping_and_seats(session: Session, org: Organization) -> None:
 
 
 def test_roll_keeps_personal_data_out_of_the_journal(session: Session, org: Organization) -> None:
-    roll = "constituency,roll_number,name,contact\nFoundry,F-1,Anna Petrova,anna@example.org\nFoundry,F-2,Ivan Sokolov,\n"
+    roll = (
+        "constituency,roll_number,name,contact\n"
+        "Foundry,F-1,Anna Petrova,anna@example.org\nFoundry,F-2,Ivan Sokolov,\n"
+    )
     assert constituencies.import_roll(session, org, roll, source="roll.csv", actor="test") == 2
     entry = session.scalars(
         select(JournalRecord).where(
@@ -102,7 +108,10 @@ def test_roll_keeps_personal_data_out_of_the_journal(session: Session, org: Orga
 
 def test_roll_with_bad_lines_writes_nothing(session: Session, org: Organization) -> None:
     height = _journal_height(session, org)
-    roll = "constituency,roll_number,name\nFoundry,F-1,Anna\nFoundry,F-1,Boris\nDocks,D-1,Vera\nFoundry,,Galina\n"
+    roll = (
+        "constituency,roll_number,name\n"
+        "Foundry,F-1,Anna\nFoundry,F-1,Boris\nDocks,D-1,Vera\nFoundry,,Galina\n"
+    )
     with pytest.raises(InvalidInput) as caught:
         constituencies.import_roll(session, org, roll, source="roll.csv", actor="test")
     assert caught.value.problems == [

@@ -38,7 +38,7 @@ def test_parallel_writers_produce_one_unbroken_chain(fresh_database_url: str) ->
                             kind="test.append",
                             payload={"writer": number, "i": i},
                         )
-            except BaseException as exc:  # noqa: BLE001 — reported by the main thread
+            except BaseException as exc:
                 errors.append(exc)
 
         threads = [threading.Thread(target=writer, args=(n,)) for n in range(THREADS)]

@@ -247,6 +247,20 @@ class JournalRecord(Base):
     kind: Mapped[str] = mapped_column(String(100), index=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
 
+    @classmethod
+    def of(cls, organization_id: int, entry: JournalEntry) -> JournalRecord:
+        """The row that stores a domain entry."""
+        return cls(
+            organization_id=organization_id,
+            height=entry.height,
+            prev_hash=entry.prev_hash,
+            hash=entry.hash,
+            at=entry.at,
+            actor=entry.actor,
+            kind=entry.kind,
+            payload=dict(entry.payload),
+        )
+
     def as_entry(self) -> JournalEntry:
         """The domain form of this row, which verification hashes."""
         return JournalEntry(

@@ -165,6 +165,24 @@ def recompose(session: Session, org: Organization, *, actor: str) -> dict[str, t
     return changes
 
 
+def voting_member_ids(session: Session, organization_id: int, body_key: str) -> set[int]:
+    """The mandates that sit with a vote in a body now."""
+    body = get_body(session, organization_id, body_key)
+    return {m.mandate_id for m in current_memberships(session, body.id) if not m.consultative}
+
+
+def _seat(session: Session, body: Body, mandate_id: int, basis: SeatBasis) -> None:
+    session.add(
+        BodyMembership(
+            organization_id=body.organization_id,
+            body_id=body.id,
+            mandate_id=mandate_id,
+            basis=basis,
+            consultative=basis is SeatBasis.CONSULTATIVE,
+        )
+    )
+
+
 def _active_mandate_of(session: Session, org_id: int, name: str) -> Mandate | None:
     return session.execute(
         select(Mandate)
@@ -195,11 +213,7 @@ def fill_elected_seats(
     if rule is None or rule.elected_by is None or rule.seats is None:
         raise InvalidInput(f"{source}: body '{body_key}' is not filled by election")
     body = get_body(session, org.id, body_key)
-    electors = {
-        m.mandate_id
-        for m in current_memberships(session, get_body(session, org.id, rule.elected_by).id)
-        if not m.consultative
-    }
+    electors = voting_member_ids(session, org.id, rule.elected_by)
     held = [m for m in current_memberships(session, body.id) if m.basis is SeatBasis.ELECTED]
     problems: list[str] = []
     if len(held) + len(names) > rule.seats:
@@ -221,15 +235,7 @@ def fill_elected_seats(
     if problems:
         raise InvalidInput(problems)
     for mandate in winners:
-        session.add(
-            BodyMembership(
-                organization_id=org.id,
-                body_id=body.id,
-                mandate_id=mandate.id,
-                basis=SeatBasis.ELECTED,
-                consultative=False,
-            )
-        )
+        _seat(session, body, mandate.id, SeatBasis.ELECTED)
     session.flush()
     journal.append(
         session,
@@ -281,15 +287,7 @@ def seat_consultative(
     )
     session.add(mandate)
     session.flush()
-    session.add(
-        BodyMembership(
-            organization_id=org.id,
-            body_id=body.id,
-            mandate_id=mandate.id,
-            basis=SeatBasis.CONSULTATIVE,
-            consultative=True,
-        )
-    )
+    _seat(session, body, mandate.id, SeatBasis.CONSULTATIVE)
     session.flush()
     journal.append(
         session,
@@ -312,11 +310,7 @@ def assign_office(
     mandate = _active_mandate_of(session, org.id, name)
     if mandate is None:
         raise InvalidInput(f"office '{office_key}': '{name}' holds no active mandate")
-    electors = {
-        m.mandate_id
-        for m in current_memberships(session, get_body(session, org.id, office.elected_by).id)
-        if not m.consultative
-    }
+    electors = voting_member_ids(session, org.id, office.elected_by)
     if mandate.id not in electors:
         raise InvalidInput(
             f"office '{office_key}': '{name}' is not a voting member of '{office.elected_by}'"

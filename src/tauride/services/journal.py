@@ -49,17 +49,6 @@ def append(
         kind=kind,
         payload=payload,
     )
-    session.add(
-        JournalRecord(
-            organization_id=organization_id,
-            height=entry.height,
-            prev_hash=entry.prev_hash,
-            hash=entry.hash,
-            at=entry.at,
-            actor=entry.actor,
-            kind=entry.kind,
-            payload=entry.payload,
-        )
-    )
+    session.add(JournalRecord.of(organization_id, entry))
     session.flush()
     return entry
