@@ -34,7 +34,7 @@ install: .venv/.synced
 
 demo: install
 	TAURIDE_DATABASE_URL=$(DEMO_DB) $(RUN) tauride db upgrade
-	TAURIDE_DATABASE_URL=$(DEMO_DB) $(RUN) tauride init --example $(DEMO_EXAMPLE) --if-missing
+	TAURIDE_DATABASE_URL=$(DEMO_DB) $(RUN) tauride init --example $(DEMO_EXAMPLE) --if-missing >/dev/null
 	TAURIDE_DATABASE_URL=$(DEMO_DB) $(RUN) tauride org show $(DEMO_EXAMPLE)
 	@echo 'The web app (tauride serve) is not part of this release yet; it will answer at http://127.0.0.1:8000'
 
