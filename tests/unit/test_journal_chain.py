@@ -11,22 +11,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tauride.domain.commitments import commitment, new_salt, verify_commitment
 from tauride.domain.journal import (
     GENESIS_HASH,
     ChainVerification,
     JournalEntry,
     canonical_json,
-    commitment,
     entry_hash,
     export_line,
     format_instant,
-    new_salt,
     next_entry,
     parse_instant,
     read_export,
     utc_now_instant,
     verify_chain,
-    verify_commitment,
     verify_export,
 )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,9 +24,9 @@ ACTOR = "cli:secretariat"
 
 
 def settings() -> Settings:
-    """The settings, or a clear error naming the variable that is wrong."""
+    """The settings, or a clear error naming the variable that is wrong; sets the log level."""
     try:
-        return get_settings()
+        config = get_settings()
     except ValidationError as exc:
         problems = [
             f"TAURIDE_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
@@ -34,6 +35,12 @@ def settings() -> Settings:
             for e in exc.errors()
         ]
         raise fail(problems) from None
+    logging.basicConfig(
+        level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if config.log_level == "DEBUG":
+        logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)  # every statement
+    return config
 
 
 def engine() -> Engine:

@@ -7,7 +7,8 @@ entry (height 1) follows `GENESIS_HASH`.
 
 Payloads are exact records: integers and decimal strings, never floats, whose printed form
 differs between languages and whose value may not survive a round trip. Constituents'
-personal data never enters a payload; it carries an opaque id and a `commitment` instead.
+personal data never enters a payload; it carries an opaque id and a commitment
+(`tauride.domain.commitments`) instead.
 
 An export is JSON Lines, one entry per line in height order (`export_line`), and
 `verify_export` checks one offline.
@@ -16,10 +17,8 @@ An export is JSON Lines, one entry per line in height order (`export_line`), and
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import re
-import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -40,7 +39,6 @@ _EXPORT_FIELDS = frozenset((*_FIELDS, "hash"))
 # RFC 8785 §3.2.2.3 writes numbers as IEEE 754 doubles: larger integers would lose digits.
 _MAX_EXACT_INT = 2**53 - 1
 _MAX_DEPTH = 64
-_MIN_SALT_BYTES = 16
 
 # rfc8785 types its argument narrowly; every value reaching it has been checked here.
 _dumps = cast("Callable[[object], bytes]", rfc8785.dumps)
@@ -393,28 +391,3 @@ def export_line(entry: JournalEntry) -> str:
     for char in ("\x85", "\u2028", "\u2029"):
         text = text.replace(char, f"\\u{ord(char):04x}")
     return text + "\n"
-
-
-def new_salt() -> bytes:
-    """Decide a fresh random salt for `commitment` (32 bytes from the OS's CSPRNG)."""
-    return secrets.token_bytes(32)
-
-
-def commitment(salt: bytes, value: str) -> str:
-    """Decide the salted commitment a payload carries instead of a constituent's data.
-
-    HMAC-SHA256 keyed with ``salt``, in hex. The salt is stored beside the personal data,
-    outside the journal. While both are kept, anyone holding them can show which record
-    an entry refers to; on a request to erase, deleting the data and its salt leaves the
-    commitment as an opaque string that nobody can link back — names and roll numbers are
-    too few to resist guessing without the salt — while the entry, and so the chain,
-    is unchanged and still verifies.
-    """
-    if len(salt) < _MIN_SALT_BYTES:
-        raise ValueError(f"salt must hold at least {_MIN_SALT_BYTES} random bytes")
-    return hmac.new(salt, value.encode("utf-8"), hashlib.sha256).hexdigest()
-
-
-def verify_commitment(salt: bytes, value: str, committed: str) -> bool:
-    """Decide whether ``committed`` is the commitment to ``value`` under ``salt``."""
-    return hmac.compare_digest(commitment(salt, value), committed)

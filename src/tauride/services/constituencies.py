@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from tauride.db.models import Constituency, Constituent, Organization
 from tauride.domain.apportionment import ApportionmentTie
-from tauride.domain.journal import commitment
+from tauride.domain.commitments import commitment
 from tauride.domain.representation import Unit, allocate
 from tauride.services import journal
 from tauride.services.organizations import current_constitution
