@@ -1,0 +1,1 @@
+"""Counting ballots: pure kernels over compressed profiles, each returning a full record."""
