@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import inspect
 
+from tauride.db.base import Base
 from tauride.db.engine import build_engine
 from tauride.db.migrate import is_at_head, upgrade
-from tauride.db.models import Base
 
 
 def test_downgrade_to_base_and_upgrade_again(fresh_database_url: str) -> None:

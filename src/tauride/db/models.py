@@ -12,45 +12,17 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tauride.db.base import Base, str_enum, utcnow
 from tauride.domain.journal import JournalEntry
-
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-def _enum(cls: type[enum.StrEnum]) -> Enum:
-    # Stored by value as plain strings: readable in SQL and free of database enum types.
-    return Enum(
-        cls,
-        native_enum=False,
-        create_constraint=False,
-        length=32,
-        values_callable=lambda members: [m.value for m in members],
-    )
 
 
 class MandateStatus(enum.StrEnum):
@@ -76,7 +48,7 @@ class Organization(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(300))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Salt for the commitments that stand for constituents' personal data in the journal.
     commitment_salt: Mapped[str] = mapped_column(String(64))
 
@@ -90,7 +62,7 @@ class ConstitutionVersion(Base):
     version: Mapped[int] = mapped_column(Integer)
     source: Mapped[str] = mapped_column(Text)
     digest: Mapped[str] = mapped_column(String(64))
-    adopted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    adopted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     note: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -168,7 +140,7 @@ class Mandate(Base):
     constituency_id: Mapped[int | None] = mapped_column(ForeignKey("constituencies.id"), index=True)
     faction_id: Mapped[int | None] = mapped_column(ForeignKey("factions.id"), index=True)
     status: Mapped[MandateStatus] = mapped_column(
-        _enum(MandateStatus), default=MandateStatus.ACTIVE
+        str_enum(MandateStatus), default=MandateStatus.ACTIVE
     )
     consultative: Mapped[bool] = mapped_column(Boolean, default=False)
     vote_weight: Mapped[int] = mapped_column(Integer, default=1)
@@ -177,7 +149,7 @@ class Mandate(Base):
     term_start: Mapped[dt.date | None] = mapped_column()
     term_end: Mapped[dt.date | None] = mapped_column()
     alternate_for_id: Mapped[int | None] = mapped_column(ForeignKey("mandates.id"), index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     person: Mapped[Person] = relationship()
@@ -207,9 +179,9 @@ class BodyMembership(Base):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"), index=True)
     mandate_id: Mapped[int] = mapped_column(ForeignKey("mandates.id"), index=True)
-    basis: Mapped[SeatBasis] = mapped_column(_enum(SeatBasis))
+    basis: Mapped[SeatBasis] = mapped_column(str_enum(SeatBasis))
     consultative: Mapped[bool] = mapped_column(Boolean, default=False)
-    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     body: Mapped[Body] = relationship()
@@ -225,7 +197,7 @@ class OfficeTerm(Base):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     office_key: Mapped[str] = mapped_column(String(64))
     mandate_id: Mapped[int] = mapped_column(ForeignKey("mandates.id"), index=True)
-    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     mandate: Mapped[Mandate] = relationship()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from alembic import context
 
+import tauride.db.models  # noqa: F401 — registers every table on the metadata
+from tauride.db.base import Base
 from tauride.db.engine import build_engine
-from tauride.db.models import Base
 
 config = context.config
 
