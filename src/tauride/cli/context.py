@@ -40,6 +40,9 @@ def settings() -> Settings:
     )
     if config.log_level == "DEBUG":
         logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)  # every statement
+    else:
+        # Each migration step is news to an operator reading DEBUG output, not otherwise.
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     return config
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from alembic import context
 
-import tauride.db.models  # noqa: F401 — registers every table on the metadata
+import tauride.db.models
+import tauride.db.polls
+import tauride.db.sittings  # noqa: F401 — these imports register every table on the metadata
 from tauride.db.base import Base
 from tauride.db.engine import build_engine
 

@@ -144,6 +144,8 @@ class BodyRule(_Strict):
     seats: Annotated[int, Field(ge=1)] | None = None
     method: ElectionMethod | None = None
     runners_up_as_alternates: bool = False
+    # Whether an alternate may take the seat of an absent principal at a sitting.
+    alternates_sit_in: bool = False
     ex_officio: list[Key] = []
     consultative: list[ConsultativeSeats] = []
     quorum: Share = Fraction(1, 2)
