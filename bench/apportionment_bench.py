@@ -6,8 +6,17 @@ import random
 from collections.abc import Callable
 from functools import partial
 
-from measure import Settings, Timing, fmt_count, fmt_ratio, fmt_time, measure, print_table
-
+from measure import (
+    Probe,
+    Settings,
+    Timing,
+    anchor,
+    fmt_count,
+    fmt_ratio,
+    fmt_time,
+    measure,
+    print_table,
+)
 from tauride.domain.apportionment import METHODS, ApportionmentTie, apportion, apportion_by_ratio
 
 # The real 2020 census apportionment populations (resident population plus overseas federal
@@ -71,25 +80,17 @@ def tie_free_national(units: int, seed: int, attempts: int = 20) -> tuple[dict[s
     raise RuntimeError(f"every seed from {seed} to {seed + attempts - 1} gives a tie")
 
 
-def _timed(fn: Callable[[], object], settings: Settings) -> Timing | str:
+def _timed(fn: Callable[[], object], settings: Settings, against: list[Probe]) -> Timing | str:
     try:
-        return measure(fn, settings)
+        return measure(fn, settings, against)
     except ApportionmentTie as tie:
         return f"tie between {len(tie.tied)} units"
 
 
-def _row(label: str, case: str, timing: Timing | str, anchors: tuple[Timing, Timing]) -> list[str]:
+def _row(label: str, case: str, timing: Timing | str, ratios: tuple[float, float]) -> list[str]:
     if isinstance(timing, str):
         return [label, case, timing, "", "", ""]
-    sort, hamilton = anchors
-    return [
-        label,
-        case,
-        fmt_time(timing.seconds),
-        str(timing.calls),
-        fmt_ratio(timing.seconds / sort.seconds),
-        fmt_ratio(timing.seconds / hamilton.seconds),
-    ]
+    return [label, case, fmt_time(timing.seconds), timing.how, *map(fmt_ratio, ratios)]
 
 
 def run(settings: Settings) -> None:
@@ -104,41 +105,39 @@ def run(settings: Settings) -> None:
     ]
     rows: list[list[str]] = []
     for case, sizes, seats in cases:
-        sort = measure(partial(sorted, sizes.values()), settings)
-        hamilton = measure(partial(apportion, sizes, seats, "hamilton"), settings)
-        anchors = (sort, hamilton)
-        rows.append(_row("sorted() of the sizes", case, sort, anchors))
+        sort, by_sort = anchor(partial(sorted, sizes.values()), settings)
+        hamilton_fn = partial(apportion, sizes, seats, "hamilton")
+        hamilton = measure(hamilton_fn, settings, [by_sort])
+        anchors = [by_sort, Probe(hamilton_fn, hamilton.calls)]
+        rows.append(_row("sorted() of the sizes", case, sort, (1.0, 1 / hamilton.ratios[0])))
         for method in METHODS:
             if method == "hamilton":
-                timing: Timing | str = hamilton
-            else:
-                timing = _timed(partial(apportion, sizes, seats, method), settings)
-            rows.append(_row(method, case, timing, anchors))
+                rows.append(_row(method, case, hamilton, (hamilton.ratios[0], 1.0)))
+                continue
+            timing = _timed(partial(apportion, sizes, seats, method), settings, anchors)
+            ratios = (0.0, 0.0) if isinstance(timing, str) else (timing.ratios[0], timing.ratios[1])
+            rows.append(_row(method, case, timing, ratios))
     by_ratio = partial(apportion_by_ratio, national, ratio, minimum=1, group_below=True)
     grouped = by_ratio()
-    rows.append(
-        _row(
-            f"ratio 1:{fmt_count(ratio)}, grouped",
-            cases[1][0],
-            measure(by_ratio, settings),
-            anchors,
-        )
-    )
+    label = f"ratio 1:{fmt_count(ratio)}, grouped"
+    timing = measure(by_ratio, settings, anchors)  # anchors of the national case, the last
+    rows.append(_row(label, cases[1][0], timing, (timing.ratios[0], timing.ratios[1])))
+    drawn = f"seed {seed}"
+    if seed == settings.seed + 1:
+        drawn += f" (seed {settings.seed} gave a tie for a seat and was skipped)"
+    elif seed > settings.seed:
+        drawn += f" (seeds {settings.seed}-{seed - 1} gave ties for a seat and were skipped)"
     small = sum(1 for size in national.values() if size < ratio)
     groups = len(grouped.seats) - (units - small)
     print_table(
-        f"1. Apportionment — time per call, median of {settings.repeats} samples",
-        ["method", "case", "time/call", "calls/sample", "× sorted()", "× hamilton"],
+        "1. Apportionment — median time per call",
+        ["method", "case", "time/call", "samples", "× sorted()", "× hamilton"],
         rows,
         [
-            "Anchors: sorted() of the same sizes, and Hamilton on the same case.",
+            "Anchors: sorted() of the same sizes, and Hamilton on the same case; each ratio is"
+            " the median of paired samples.",
             "50 states: the real 2020 census apportionment populations (total 331,108,434).",
-            f"{fmt_count(units)} units: log-normal sizes from seed {seed}, total {fmt_count(total)}"
-            + (
-                f" (seeds {settings.seed}-{seed - 1} tie for a seat)."
-                if seed > settings.seed
-                else "."
-            ),
+            f"{fmt_count(units)} units: log-normal sizes, total {fmt_count(total)}, {drawn}.",
             f"Ratio rule: one seat per {fmt_count(ratio)}, rounding down, minimum 1;"
             f" {fmt_count(small)} units below the ratio form {fmt_count(groups)} groups;"
             f" {fmt_count(sum(grouped.seats.values()))} seats in all.",

@@ -12,45 +12,85 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Settings:
-    """How hard the run measures: its scale and how many repetitions each figure takes."""
+    """How hard the run measures: its scale and how many samples each figure takes."""
 
     quick: bool
     repeats: int
-    """Timed samples per figure; the figure printed is their median."""
+    """Timed samples per figure at least; the figure printed is their median."""
     min_sample: float
     """Seconds a sample should last at least: faster calls are repeated inside one sample."""
+    spread: float
+    """Seconds a figure's samples should span at least: cheap figures take more samples, so
+    that a burst of load from elsewhere on the machine cannot cover most of them."""
     seed: int = 1917
 
 
 @dataclass(frozen=True)
+class Probe:
+    """A call to time again beside others, as their anchor, with its calls per sample."""
+
+    fn: Callable[[], object]
+    calls: int
+
+
+@dataclass(frozen=True)
 class Timing:
-    """The median time of one call, and how it was obtained."""
+    """The median time of one call, how it was obtained, and its ratios to anchors."""
 
     seconds: float
-    repeats: int
+    samples: int
     calls: int
     """Calls inside each timed sample (more than one for calls far shorter than a sample)."""
+    ratios: tuple[float, ...] = ()
+    """Per anchor: the median of this figure's samples each divided by the anchor's sample
+    taken right after it."""
+
+    @property
+    def how(self) -> str:
+        """The samples and the calls in each, for a table's "samples" column."""
+        return f"{self.samples} × {self.calls}"
 
 
-def measure(fn: Callable[[], object], settings: Settings) -> Timing:
-    """Time ``fn``: one untimed warm-up call, then ``settings.repeats`` samples, median.
+def _sample(fn: Callable[[], object], calls: int) -> float:
+    start = time.perf_counter()
+    for _ in range(calls):
+        fn()
+    return (time.perf_counter() - start) / calls
+
+
+def measure(fn: Callable[[], object], settings: Settings, against: Sequence[Probe] = ()) -> Timing:
+    """Time ``fn``: one untimed warm-up call, then timed samples, and their median.
 
     The warm-up also decides how many calls a sample batches, so that a call of a few
-    microseconds is not lost in the clock's resolution. Garbage is collected before each
-    sample and the collector stays on during it, as in real use.
+    microseconds is not lost in the clock's resolution, and how many samples to take: at
+    least ``settings.repeats``, more when they would span less than ``settings.spread``.
+    Each sample is followed at once by one sample of every anchor in ``against``, and the
+    ratios are medians of those pairs: a slow spell of a shared machine slows both sides
+    of a pair alike. Garbage is collected once, before the warm-up (a full collection
+    walks every object of the process: tens of milliseconds once SQLAlchemy is loaded);
+    the collector stays on during the samples, as in real use.
     """
+    gc.collect()
     start = time.perf_counter()
     fn()
-    once = time.perf_counter() - start
-    calls = max(1, math.ceil(settings.min_sample / max(once, 1e-9)))
+    once = max(time.perf_counter() - start, 1e-9)
+    calls = max(1, math.ceil(settings.min_sample / once))
+    count = max(settings.repeats, math.ceil(settings.spread / (once * calls)))
     samples: list[float] = []
-    for _ in range(settings.repeats):
-        gc.collect()
-        start = time.perf_counter()
-        for _ in range(calls):
-            fn()
-        samples.append((time.perf_counter() - start) / calls)
-    return Timing(statistics.median(samples), settings.repeats, calls)
+    paired: list[list[float]] = [[] for _ in against]
+    for _ in range(count):
+        seconds = _sample(fn, calls)
+        samples.append(seconds)
+        for probe, ratios in zip(against, paired, strict=True):
+            ratios.append(seconds / _sample(probe.fn, probe.calls))
+    medians = tuple(statistics.median(ratios) for ratios in paired)
+    return Timing(statistics.median(samples), count, calls, medians)
+
+
+def anchor(fn: Callable[[], object], settings: Settings) -> tuple[Timing, Probe]:
+    """Time an anchor, and keep it as a probe to time again beside the figures it anchors."""
+    timing = measure(fn, settings)
+    return timing, Probe(fn, timing.calls)
 
 
 def fmt_time(seconds: float) -> str:
@@ -90,8 +130,9 @@ def print_table(
     headers: Sequence[str],
     rows: Sequence[Sequence[str]],
     notes: Sequence[str] = (),
+    left: Sequence[int] = (0,),
 ) -> None:
-    """Print an aligned plain-text table: first column left-aligned, the others right-aligned."""
+    """Print an aligned plain-text table: columns in ``left`` left-aligned, others right."""
     widths = [len(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row):
@@ -99,7 +140,7 @@ def print_table(
 
     def line(cells: Sequence[str]) -> str:
         parts = [
-            cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i])
+            cell.ljust(widths[i]) if i in left else cell.rjust(widths[i])
             for i, cell in enumerate(cells)
         ]
         return "  ".join(parts).rstrip()
