@@ -1,0 +1,436 @@
+"""Polls: opened on a frozen electorate, cast once per seat, closed under lock and sealed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from tauride.db.models import Mandate, Organization
+from tauride.db.polls import Ballot, HandCount, Participation, Poll, PollElector
+from tauride.domain import majority
+from tauride.domain.errors import Conflict, InvalidInput, NotFound
+from tauride.domain.merkle import MerkleTree
+from tauride.domain.polls import (
+    ABSTAIN,
+    YES_NO_ABSTAIN,
+    BadChoice,
+    DoubleVote,
+    NotEntitled,
+    PollClosed,
+    PollMethod,
+    PollState,
+    ballot_leaf,
+    check_options,
+    is_yes_no,
+)
+from tauride.domain.quorum import Member, check_quorum, freeze_electorate
+from tauride.services import journal
+from tauride.services.bodies import current_memberships
+from tauride.services.organizations import current_constitution
+from tauride.services.sittings import get_sitting, lock_sitting, present_rows, require_open
+
+
+class CastingVoteNeeded(Conflict):
+    kind = "casting-vote-needed"
+
+
+def get_poll(session: Session, org: Organization, poll_id: int, *, lock: str = "") -> Poll:
+    """The poll, optionally under its row lock ("share" for a cast, "update" to close)."""
+    query = select(Poll).where(Poll.id == poll_id, Poll.organization_id == org.id)
+    if lock == "share":
+        query = query.with_for_update(read=True)
+    elif lock == "update":
+        query = query.with_for_update()
+    poll = session.execute(query).scalar_one_or_none()
+    if poll is None:
+        raise NotFound(f"no poll {poll_id} in {org.slug}")
+    return poll
+
+
+def open_poll(
+    session: Session,
+    org: Organization,
+    sitting_id: int,
+    *,
+    question: str,
+    method: PollMethod,
+    options: Sequence[str] = YES_NO_ABSTAIN,
+    motion_id: int | None = None,
+    threshold: majority.Threshold | None = None,
+    allow_change: bool = False,
+    actor: str,
+) -> Poll:
+    """Open a poll of the sitting's body on the members present now.
+
+    The electorate is frozen here: present voting members (an alternate in the seat of an
+    absent principal), with their weights; consultative seats are left out. Without a
+    quorum present the poll does not open.
+    """
+    sitting = lock_sitting(session, get_sitting(session, org, sitting_id))
+    require_open(sitting)
+    if not question.strip():
+        raise InvalidInput("question: must not be empty")
+    options = check_options(options)
+    _, constitution = current_constitution(session, org.id)
+    body_rule = constitution.bodies[sitting.body.key]
+    rule = majority.Rule(
+        threshold=threshold or body_rule.majority.threshold,
+        base=body_rule.majority.base,
+        weighted=body_rule.majority.weighted,
+        tie=body_rule.majority.tie,
+    )
+    if rule.weighted and method is PollMethod.SHOW_OF_HANDS:
+        raise InvalidInput("method: a card vote cannot be taken by show of hands")
+    memberships = current_memberships(session, sitting.body_id)
+    represents = {
+        m.id: m.represents
+        for m in session.scalars(
+            select(Mandate).where(Mandate.id.in_([ms.mandate_id for ms in memberships]))
+        )
+    }
+
+    def weight(mandate_id: int) -> int:
+        return represents[mandate_id] if rule.weighted else 1
+
+    roll = [Member(m.mandate_id, weight(m.mandate_id), None, m.consultative) for m in memberships]
+    present = present_rows(session, sitting.id)
+    alternates = {r.mandate_id: r.for_mandate_id for r in present if r.for_mandate_id}
+    roll += [Member(alt, weight(principal), principal) for alt, principal in alternates.items()]
+    electorate = freeze_electorate(roll, {r.mandate_id for r in present}, alternates)
+    check_quorum(electorate.present, electorate.members, body_rule.quorum)
+    poll = Poll(
+        organization_id=org.id,
+        body_id=sitting.body_id,
+        sitting_id=sitting.id,
+        motion_id=motion_id,
+        question=question.strip(),
+        method=method.value,
+        options=list(options),
+        rule={
+            **asdict(rule),
+            "quorum": f"{body_rule.quorum.numerator}/{body_rule.quorum.denominator}",
+            "members": electorate.members,
+            "member_weight": electorate.member_weight,
+            "present": electorate.present,
+            "present_weight": electorate.present_weight,
+        },
+        state=PollState.OPEN.value,
+        allow_change=allow_change,
+    )
+    session.add(poll)
+    session.flush()
+    session.add_all(
+        PollElector(
+            poll_id=poll.id,
+            mandate_id=seat.voter_id,
+            weight=seat.weight,
+            represents=represents.get(seat.mandate_id, 0),
+        )
+        for seat in electorate.seats
+    )
+    session.flush()
+    journal.append(
+        session,
+        org.id,
+        actor=actor,
+        kind="poll.opened",
+        payload={
+            "poll": poll.id,
+            "sitting": sitting.id,
+            "body": sitting.body.key,
+            "motion": motion_id,
+            "question": poll.question,
+            "method": method.value,
+            "options": list(options),
+            "rule": poll.rule,
+            "electorate": [[s.voter_id, s.mandate_id, s.weight] for s in electorate.seats],
+        },
+    )
+    return poll
+
+
+def cast_ballot(
+    session: Session,
+    org: Organization,
+    poll_id: int,
+    voter_id: int,
+    choice: str,
+    *,
+    receipt: str | None = None,
+) -> str:
+    """Record a ballot and the voter's participation together; return the receipt.
+
+    Holds the poll row in share mode until commit, so a close (which takes it exclusively)
+    waits for ballots in flight and no ballot lands after it. The participation row is
+    UNIQUE(poll, mandate): a second cast fails unless the poll allows a change, and then a
+    secret ballot is found only by the receipt its voter holds.
+    """
+    poll = get_poll(session, org, poll_id, lock="share")
+    if poll.state != PollState.OPEN.value:
+        raise PollClosed(f"poll {poll_id} is closed")
+    method = PollMethod(poll.method)
+    if method.counted_by_tellers:
+        raise InvalidInput(f"poll {poll_id} is a show of hands: the tellers enter its counts")
+    elector = session.execute(
+        select(PollElector).where(
+            PollElector.poll_id == poll.id, PollElector.mandate_id == voter_id
+        )
+    ).scalar_one_or_none()
+    if elector is None:
+        raise NotEntitled(f"mandate {voter_id} is not entitled to vote in poll {poll_id}")
+    if choice not in poll.options:
+        raise BadChoice(f"choice: '{choice}' is not one of {', '.join(poll.options)}")
+    try:
+        with session.begin_nested():
+            session.add(Participation(poll_id=poll.id, mandate_id=voter_id))
+            session.flush()
+    except IntegrityError:
+        return _change_ballot(session, poll, voter_id, choice, receipt)
+    new_receipt = secrets.token_hex(16)
+    session.add(
+        Ballot(
+            id=secrets.token_hex(16),
+            poll_id=poll.id,
+            mandate_id=voter_id if method.named else None,
+            choice=choice,
+            weight=elector.weight,
+            receipt=new_receipt,
+        )
+    )
+    session.flush()
+    return new_receipt
+
+
+def _change_ballot(
+    session: Session, poll: Poll, voter_id: int, choice: str, receipt: str | None
+) -> str:
+    if not poll.allow_change:
+        raise DoubleVote(f"mandate {voter_id} has already voted in poll {poll.id}")
+    if PollMethod(poll.method).named:
+        found = select(Ballot).where(Ballot.poll_id == poll.id, Ballot.mandate_id == voter_id)
+    else:
+        found = select(Ballot).where(Ballot.poll_id == poll.id, Ballot.receipt == (receipt or ""))
+    ballot = session.execute(found).scalar_one_or_none()
+    if ballot is None:
+        raise DoubleVote("to change a secret ballot, give the receipt of the first one")
+    ballot.choice = choice
+    session.flush()
+    return ballot.receipt
+
+
+def enter_hand_counts(
+    session: Session, org: Organization, poll_id: int, counts: Mapping[str, int], *, actor: str
+) -> None:
+    """Record the tellers' counts of a show of hands (a later entry replaces an earlier)."""
+    poll = get_poll(session, org, poll_id, lock="update")
+    if poll.state != PollState.OPEN.value:
+        raise PollClosed(f"poll {poll_id} is closed")
+    if not PollMethod(poll.method).counted_by_tellers:
+        raise InvalidInput(f"poll {poll_id} is not a show of hands")
+    problems = [
+        f"counts: '{o}' is not an option of poll {poll_id}" for o in counts if o not in poll.options
+    ]
+    problems += [f"counts.{o}: must be a whole number ≥ 0" for o, n in counts.items() if n < 0]
+    if sum(counts.values()) > poll.rule["present"]:
+        problems.append(
+            f"counts: {sum(counts.values())} hands, but only {poll.rule['present']} may vote"
+        )
+    if problems:
+        raise InvalidInput(problems)
+    for row in session.scalars(select(HandCount).where(HandCount.poll_id == poll.id)):
+        session.delete(row)
+    session.flush()
+    session.add_all(
+        HandCount(poll_id=poll.id, option=o, count=counts.get(o, 0), entered_by=actor)
+        for o in poll.options
+    )
+    session.flush()
+    journal.append(
+        session,
+        org.id,
+        actor=actor,
+        kind="poll.hands_counted",
+        payload={"poll": poll.id, "counts": {o: counts.get(o, 0) for o in poll.options}},
+    )
+
+
+def _decide(
+    poll: Poll,
+    heads: dict[str, int],
+    weights: dict[str, int],
+    casting_vote: bool | str | None,
+) -> majority.Outcome:
+    rule = majority.Rule(
+        threshold=poll.rule["threshold"],
+        base=poll.rule["base"],
+        weighted=poll.rule["weighted"],
+        tie=poll.rule["tie"],
+    )
+    figures = poll.rule
+    if is_yes_no(poll.options):
+        tally = majority.Tally(
+            heads.get("yes", 0),
+            heads.get("no", 0),
+            heads.get(ABSTAIN, 0),
+            figures["present"],
+            figures["members"],
+        )
+        weighted = majority.Tally(
+            weights.get("yes", 0),
+            weights.get("no", 0),
+            weights.get(ABSTAIN, 0),
+            figures["present_weight"],
+            figures["member_weight"],
+        )
+        vote = casting_vote if isinstance(casting_vote, bool) or casting_vote is None else None
+        return majority.decide(
+            tally, rule, weights=weighted if rule.weighted else None, casting_vote=vote
+        )
+    choices = [o for o in poll.options if o != ABSTAIN]
+    options = majority.OptionTally(
+        {o: heads.get(o, 0) for o in choices},
+        heads.get(ABSTAIN, 0),
+        figures["present"],
+        figures["members"],
+    )
+    weighted_options = majority.OptionTally(
+        {o: weights.get(o, 0) for o in choices},
+        weights.get(ABSTAIN, 0),
+        figures["present_weight"],
+        figures["member_weight"],
+    )
+    return majority.decide_options(
+        options,
+        rule,
+        weights=weighted_options if rule.weighted else None,
+        casting_vote=casting_vote if isinstance(casting_vote, str) else None,
+    )
+
+
+def close_poll(
+    session: Session,
+    org: Organization,
+    poll_id: int,
+    *,
+    casting_vote: bool | str | None = None,
+    actor: str,
+) -> majority.Outcome:
+    """Close a poll: count, decide by its rule, seal the ballots and journal the result.
+
+    Takes the poll row's exclusive lock first, so that every ballot committed before the
+    close is counted and none can land after it.
+    """
+    poll = get_poll(session, org, poll_id, lock="update")
+    if poll.state != PollState.OPEN.value:
+        raise PollClosed(f"poll {poll_id} is closed")
+    method = PollMethod(poll.method)
+    ballots = list(
+        session.scalars(select(Ballot).where(Ballot.poll_id == poll.id).order_by(Ballot.receipt))
+    )
+    heads: dict[str, int] = dict.fromkeys(poll.options, 0)
+    weights: dict[str, int] = dict.fromkeys(poll.options, 0)
+    if method.counted_by_tellers:
+        counts = list(session.scalars(select(HandCount).where(HandCount.poll_id == poll.id)))
+        if not counts:
+            raise Conflict(f"poll {poll_id}: the tellers have not entered the counts")
+        for row in counts:
+            heads[row.option] = weights[row.option] = row.count
+    for ballot in ballots:
+        heads[ballot.choice] += 1
+        weights[ballot.choice] += ballot.weight
+    outcome = _decide(poll, heads, weights, casting_vote)
+    if outcome.carried is None:
+        raise CastingVoteNeeded(
+            f"poll {poll_id} is tied ({outcome.reason}): the chair's casting vote decides"
+        )
+    tree = MerkleTree(
+        [ballot_leaf(poll.id, b.receipt, b.choice, b.weight, b.mandate_id) for b in ballots]
+    )
+    for index, ballot in enumerate(ballots):
+        ballot.sealed_index = index
+    participants = sorted(
+        session.scalars(select(Participation.mandate_id).where(Participation.poll_id == poll.id))
+    )
+    poll.state = PollState.CLOSED.value
+    poll.closed_at = dt.datetime.now(dt.UTC)
+    poll.ballot_count = len(ballots)
+    poll.merkle_root = tree.root.hex()
+    poll.outcome = outcome_record(outcome)
+    session.flush()
+    payload: dict[str, Any] = {
+        "poll": poll.id,
+        "method": method.value,
+        "counts": heads,
+        "weighted_counts": weights if poll.rule["weighted"] else None,
+        "outcome": poll.outcome,
+        "ballots": len(ballots),
+        "merkle_root": poll.merkle_root,
+        "participants": participants,
+    }
+    if method.named:
+        payload["votes"] = [[b.mandate_id, b.choice] for b in ballots]
+    journal.append(session, org.id, actor=actor, kind="poll.closed", payload=payload)
+    return outcome
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Fraction):
+        return (
+            f"{value.numerator}/{value.denominator}" if value.denominator != 1 else value.numerator
+        )
+    return value
+
+
+def outcome_record(outcome: majority.Outcome) -> dict[str, Any]:
+    """The outcome as JSON values: fractions as "n/d" strings."""
+    return {
+        "carried": outcome.carried,
+        "winner": outcome.winner,
+        "threshold": outcome.threshold,
+        "basis": outcome.basis,
+        "weighted": outcome.weighted,
+        "yes": _plain(outcome.yes),
+        "no": _plain(outcome.no),
+        "abstain": _plain(outcome.abstain),
+        "base": _plain(outcome.base),
+        "required": _plain(outcome.required),
+        "figure": outcome.figure,
+        "reason": outcome.reason,
+        "casting_vote": outcome.casting_vote,
+    }
+
+
+def inclusion_proof(
+    session: Session, org: Organization, poll_id: int, receipt: str
+) -> dict[str, Any]:
+    """Show that the ballot with this receipt is in the poll's sealed tree."""
+    poll = get_poll(session, org, poll_id)
+    if poll.state != PollState.CLOSED.value or poll.merkle_root is None:
+        raise Conflict(f"poll {poll_id} is not sealed yet")
+    ballots = list(
+        session.scalars(
+            select(Ballot).where(Ballot.poll_id == poll.id).order_by(Ballot.sealed_index)
+        )
+    )
+    mine = next((b for b in ballots if b.receipt == receipt), None)
+    if mine is None or mine.sealed_index is None:
+        raise NotFound(f"no ballot with receipt {receipt} in poll {poll_id}")
+    leaves = [ballot_leaf(poll.id, b.receipt, b.choice, b.weight, b.mandate_id) for b in ballots]
+    tree = MerkleTree(leaves)
+    return {
+        "poll": poll.id,
+        "choice": mine.choice,
+        "leaf": leaves[mine.sealed_index].decode(),
+        "index": mine.sealed_index,
+        "tree_size": len(leaves),
+        "proof": [node.hex() for node in tree.inclusion_proof(mine.sealed_index)],
+        "root": poll.merkle_root,
+    }
