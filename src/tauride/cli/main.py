@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from tauride import __version__
-from tauride.cli import constitution, data, db, journal, organizations
+from tauride.cli import constitution, data, db, journal, motions, organizations, polls, sittings
 from tauride.cli.apportion import apportion_command
 
 app = typer.Typer(
@@ -41,6 +41,9 @@ app.add_typer(data.constituencies_app, name="constituencies")
 app.add_typer(data.roll_app, name="roll")
 app.add_typer(data.mandates_app, name="mandates")
 app.add_typer(journal.app, name="journal")
+app.add_typer(sittings.app, name="sitting")
+app.add_typer(motions.app, name="motion")
+app.add_typer(polls.app, name="poll")
 
 
 def run() -> None:

@@ -128,9 +128,11 @@ def members_command(
         print_json([m.__dict__ for m in members])
         return
     table = Table(title=f"{body}: {len(members)} members")
-    for column in ("person", "constituency", "faction", "seat", "represents"):
+    for column in ("mandate", "person", "constituency", "faction", "seat", "represents"):
         table.add_column(column)
     for m in members:
         seat = m.basis + (" (consultative)" if m.consultative else "")
-        table.add_row(m.person, m.constituency or "", m.faction or "", seat, str(m.represents))
+        table.add_row(
+            str(m.mandate), m.person, m.constituency or "", m.faction or "", seat, str(m.represents)
+        )
     Console().print(table)

@@ -135,7 +135,7 @@ def _hash(fields: Mapping[str, object]) -> str:
     return hashlib.sha256(canonical_json(body)).hexdigest()
 
 
-def entry_hash(  # noqa: PLR0917 -- the six fields of an entry, in their defined order
+def entry_hash(
     height: int, prev_hash: str, at: str, actor: str, kind: str, payload: Mapping[str, object]
 ) -> str:
     """Decide an entry's hash: hex SHA-256 of the canonical JSON of its six fields."""

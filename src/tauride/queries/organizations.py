@@ -173,6 +173,7 @@ def organization_summary(session: Session, slug: str) -> OrganizationSummary:
 
 @dataclass(frozen=True)
 class MemberLine:
+    mandate: int
     person: str
     constituency: str | None
     faction: str | None
@@ -201,6 +202,6 @@ def body_members(session: Session, slug: str, body_key: str) -> list[MemberLine]
         .order_by(BodyMembership.consultative, Person.name)
     ).all()
     return [
-        MemberLine(person, where, faction, m.basis.value, m.consultative, represents)
+        MemberLine(m.mandate_id, person, where, faction, m.basis.value, m.consultative, represents)
         for m, person, where, faction, represents in rows
     ]
