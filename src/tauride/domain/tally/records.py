@@ -71,6 +71,9 @@ class CountResult:
     lot_seed: int | None = None
     # Winners that tie under a single-winner method with no tie rule of its own.
     tied: tuple[str, ...] = ()
+    # Decimal places of a fixed-point count: totals are written with exactly that many.
+    # None: Scottish STV's five for "scottish-stv", else each value exactly.
+    places: int | None = None
 
     @property
     def final(self) -> Round:
@@ -78,7 +81,9 @@ class CountResult:
 
     def as_json(self) -> dict[str, object]:
         """The `tauride tally --json` document."""
-        places = 5 if self.method == "scottish-stv" else None
+        places = self.places
+        if places is None and self.method == "scottish-stv":
+            places = 5
         out: dict[str, object] = {
             "method": self.method,
             "seats": self.seats,
