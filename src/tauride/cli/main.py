@@ -45,6 +45,7 @@ app.add_typer(data.mandates_app, name="mandates")
 app.add_typer(journal.app, name="journal")
 app.add_typer(sittings.app, name="sitting")
 app.add_typer(motions.app, name="motion")
+app.add_typer(motions.matters_app, name="matter")
 app.add_typer(polls.app, name="poll")
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from tauride.cli.context import ACTOR, unit_of_work
+from tauride.cli.context import ACTOR, print_json, unit_of_work
 from tauride.domain.polls import PollMethod
 from tauride.domain.procedure import MotionKind, MotionState
-from tauride.services import motions
+from tauride.services import matters, motions
 from tauride.services.organizations import get_organization
 
 app = typer.Typer(help="Motions: move, second, admit, withdraw, vote.", no_args_is_help=True)
@@ -90,3 +90,53 @@ def vote(
         )
         entitled = poll.rule["present"]
     print(f"poll {poll.id} open on motion {motion}: {entitled} entitled to vote")
+
+
+matters_app = typer.Typer(
+    help="Matters before several bodies: concurrence and conflicts.", no_args_is_help=True
+)
+
+
+@matters_app.command("open")
+def open_matter(
+    organization: str = ORG,
+    key: str = typer.Argument(..., help="A short key that motions on the matter carry."),
+    title: str = typer.Option(..., help="What the matter is."),
+    bodies: str = typer.Option(
+        "", help="Bodies that must each carry it (comma-separated); empty: no concurrence."
+    ),
+) -> None:
+    """Register a matter; motions moved with `--matter KEY` in any body are linked to it."""
+    required = [b.strip() for b in bodies.split(",") if b.strip()]
+    with unit_of_work() as session:
+        org = get_organization(session, organization)
+        matters.open_matter(session, org, key, title=title, required_bodies=required, actor=ACTOR)
+    print(f"matter {key} opened" + (f"; concurrence of {', '.join(required)}" if required else ""))
+
+
+@matters_app.command("show")
+def show_matter(
+    organization: str = ORG,
+    key: str = typer.Argument(..., help="The matter's key."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Show each body's position on a matter, whether it is adopted, and any conflict."""
+    with unit_of_work() as session:
+        org = get_organization(session, organization)
+        state = matters.state_of(session, org.id, key)
+    data: dict[str, object] = {
+        "matter": key,
+        "positions": {b: p.value for b, p in state.positions.items()},
+        "required": list(state.required),
+        "adopted": state.adopted,
+        "conflicts": [list(pair) for pair in state.conflicts],
+    }
+    if as_json:
+        print_json(data)
+        return
+    for body, position in state.positions.items():
+        print(f"{body}: {position.value}")
+    if state.required:
+        print("adopted" if state.adopted else "not adopted: concurrence incomplete")
+    for a, b in state.conflicts:
+        print(f"conflict: {a} and {b} decided contrary to each other")

@@ -118,3 +118,18 @@ class HandCount(Base):
     option: Mapped[str] = mapped_column(String(300))
     count: Mapped[int] = mapped_column(Integer)
     entered_by: Mapped[str] = mapped_column(String(200))
+
+
+class Matter(Base):
+    """A question before several bodies: the motions on it in each body are linked by its key,
+    and a resolution on it is adopted only when every body in `required_bodies` carried it."""
+
+    __tablename__ = "matters"
+    __table_args__ = (UniqueConstraint("organization_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    key: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(500))
+    required_bodies: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

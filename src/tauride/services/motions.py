@@ -22,7 +22,7 @@ from tauride.domain.procedure import (
     lapse_dependents,
     transition,
 )
-from tauride.services import journal, polls
+from tauride.services import journal, matters, polls
 from tauride.services.bodies import current_memberships
 from tauride.services.sittings import NotAMember, get_sitting, lock_sitting, require_open
 
@@ -89,6 +89,9 @@ def move_motion(
     if mover_mandate_id is not None:
         _require_member(session, sitting, mover_mandate_id)
     refs = _refs(session, sitting.id)
+    if matter is None and target_id is not None:
+        # An amendment or substitute is on the same matter as the motion it applies to.
+        matter = get_motion(session, org, target_id).matter
     pending = [r for r in refs if r.state in PENDING_STATES]
     check_in_order(pending, kind, target_id, settled=[r for r in refs if r not in pending])
     motion = Motion(
@@ -254,4 +257,6 @@ def close_vote(
             lapse_with(session, org, target, actor=actor)
     if not carried and kind in (MotionKind.MAIN, MotionKind.SUBSTITUTE):
         lapse_with(session, org, motion, actor=actor)
+    if motion.matter is not None and kind in (MotionKind.MAIN, MotionKind.SUBSTITUTE):
+        matters.note_decision(session, org, motion.matter, actor=actor)
     return motion
