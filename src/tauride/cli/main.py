@@ -7,6 +7,7 @@ import typer
 from tauride import __version__
 from tauride.cli import constitution, data, db, journal, motions, organizations, polls, sittings
 from tauride.cli.apportion import apportion_command
+from tauride.cli.power import power_command
 from tauride.cli.tally import tally_command
 
 app = typer.Typer(
@@ -36,6 +37,7 @@ def main(
 app.command("init")(organizations.init_command)
 app.command("apportion")(apportion_command)
 app.command("tally")(tally_command)
+app.command("power")(power_command)
 app.add_typer(db.app, name="db")
 app.add_typer(constitution.app, name="constitution")
 app.add_typer(organizations.app, name="org")
