@@ -57,6 +57,8 @@ class Poll(Base):
     motion_id: Mapped[int | None] = mapped_column(ForeignKey("motions.id"), index=True)
     question: Mapped[str] = mapped_column(Text)
     method: Mapped[str] = mapped_column(String(32))
+    # "question" (yes/no or a list of options) or "election" (ranked ballots, counted).
+    kind: Mapped[str] = mapped_column(String(16), default="question", server_default="question")
     options: Mapped[list[str]] = mapped_column(JSON)
     rule: Mapped[dict[str, Any]] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(String(16))
@@ -102,6 +104,8 @@ class Ballot(Base):
     poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id"), index=True)
     mandate_id: Mapped[int | None] = mapped_column(ForeignKey("mandates.id"))
     choice: Mapped[str] = mapped_column(String(300))
+    # An election ballot's preferences, most preferred first (candidate names).
+    ranking: Mapped[list[str] | None] = mapped_column(JSON)
     weight: Mapped[int] = mapped_column(Integer)
     receipt: Mapped[str] = mapped_column(String(64), unique=True)
     sealed_index: Mapped[int | None] = mapped_column(Integer)
@@ -133,3 +137,34 @@ class Matter(Base):
     title: Mapped[str] = mapped_column(String(500))
     required_bodies: Mapped[list[str]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Election(Base):
+    """Filling the elected seats of a body: nominations, a poll of the electing body, a count."""
+
+    __tablename__ = "elections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"), index=True)
+    electing_body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"))
+    seats: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16))
+    poll_id: Mapped[int | None] = mapped_column(ForeignKey("polls.id"))
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Candidate(Base):
+    """A nomination in an election: a mandate of the electing body, standing or withdrawn."""
+
+    __tablename__ = "candidates"
+    __table_args__ = (UniqueConstraint("election_id", "mandate_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    election_id: Mapped[int] = mapped_column(ForeignKey("elections.id"), index=True)
+    mandate_id: Mapped[int] = mapped_column(ForeignKey("mandates.id"))
+    name: Mapped[str] = mapped_column(String(300))
+    nominated_by: Mapped[str] = mapped_column(String(200))
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -73,7 +73,12 @@ def is_yes_no(options: Sequence[str]) -> bool:
 
 
 def ballot_leaf(
-    poll_id: int, receipt: str, choice: str, weight: int, mandate_id: int | None
+    poll_id: int,
+    receipt: str,
+    choice: str,
+    weight: int,
+    mandate_id: int | None,
+    ranking: Sequence[str] | None = None,
 ) -> bytes:
     """The bytes a ballot contributes to its poll's Merkle tree.
 
@@ -88,4 +93,21 @@ def ballot_leaf(
     }
     if mandate_id is not None:
         leaf["mandate"] = mandate_id
+    if ranking is not None:
+        leaf["ranking"] = list(ranking)
     return canonical_json(leaf)
+
+
+def check_ranking(ranking: Sequence[str], candidates: Sequence[str]) -> tuple[str, ...]:
+    """Decide a ranked ballot: candidates of the election, each at most once, in order.
+
+    An empty ranking is a blank ballot: it counts as cast and transfers to nobody.
+    """
+    problems = [
+        f"ranking: '{name}' is not a candidate" for name in ranking if name not in candidates
+    ]
+    if len(set(ranking)) != len(ranking):
+        problems.append("ranking: a candidate is ranked twice")
+    if problems:
+        raise BadChoice(problems)
+    return tuple(ranking)

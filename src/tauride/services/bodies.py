@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -201,13 +202,18 @@ def fill_elected_seats(
     session: Session,
     org: Organization,
     body_key: str,
-    names: list[str],
+    names: Sequence[str | int],
     *,
     source: str,
     actor: str,
+    replace: bool = False,
 ) -> None:
     """Seat the winners of an election to an elected body; each must be a voting member
-    of the electing body, and the seats must not overflow."""
+    of the electing body, and the seats must not overflow.
+
+    With `replace`, the elected members of the previous term leave first: a new election
+    fills every elected seat.
+    """
     _, constitution = current_constitution(session, org.id)
     rule = constitution.bodies.get(body_key)
     if rule is None or rule.elected_by is None or rule.seats is None:
@@ -215,6 +221,11 @@ def fill_elected_seats(
     body = get_body(session, org.id, body_key)
     electors = voting_member_ids(session, org.id, rule.elected_by)
     held = [m for m in current_memberships(session, body.id) if m.basis is SeatBasis.ELECTED]
+    if replace:
+        now = dt.datetime.now(dt.UTC)
+        for membership in held:
+            membership.ended_at = now
+        held = []
     problems: list[str] = []
     if len(held) + len(names) > rule.seats:
         problems.append(
@@ -223,8 +234,12 @@ def fill_elected_seats(
         )
     winners: list[Mandate] = []
     for name in names:
-        mandate = _active_mandate_of(session, org.id, name)
-        if mandate is None:
+        mandate = (
+            _active_mandate_of(session, org.id, name)
+            if isinstance(name, str)
+            else session.get(Mandate, name)
+        )
+        if mandate is None or mandate.status is not MandateStatus.ACTIVE:
             problems.append(f"{source}: {body_key}: '{name}' holds no active mandate")
         elif mandate.id not in electors:
             problems.append(

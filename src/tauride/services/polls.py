@@ -29,6 +29,7 @@ from tauride.domain.polls import (
     PollState,
     ballot_leaf,
     check_options,
+    check_ranking,
     is_yes_no,
 )
 from tauride.domain.quorum import Member, check_quorum, freeze_electorate
@@ -66,6 +67,7 @@ def open_poll(
     motion_id: int | None = None,
     threshold: majority.Threshold | None = None,
     allow_change: bool = False,
+    kind: str = "question",
     actor: str,
 ) -> Poll:
     """Open a poll of the sitting's body on the members present now.
@@ -124,6 +126,7 @@ def open_poll(
         },
         state=PollState.OPEN.value,
         allow_change=allow_change,
+        kind=kind,
     )
     session.add(poll)
     session.flush()
@@ -149,6 +152,7 @@ def open_poll(
             "motion": motion_id,
             "question": poll.question,
             "method": method.value,
+            "kind": kind,
             "options": list(options),
             "rule": poll.rule,
             "electorate": [[s.voter_id, s.mandate_id, s.weight] for s in electorate.seats],
@@ -165,6 +169,7 @@ def cast_ballot(
     choice: str,
     *,
     receipt: str | None = None,
+    ranking: Sequence[str] | None = None,
 ) -> str:
     """Record a ballot and the voter's participation together; return the receipt.
 
@@ -186,14 +191,19 @@ def cast_ballot(
     ).scalar_one_or_none()
     if elector is None:
         raise NotEntitled(f"mandate {voter_id} is not entitled to vote in poll {poll_id}")
-    if choice not in poll.options:
+    if poll.kind == "election":
+        if ranking is None:
+            raise BadChoice("ranking: an election ballot ranks candidates (most preferred first)")
+        ranking = check_ranking(ranking, poll.options)
+        choice = ""
+    elif choice not in poll.options:
         raise BadChoice(f"choice: '{choice}' is not one of {', '.join(poll.options)}")
     try:
         with session.begin_nested():
             session.add(Participation(poll_id=poll.id, mandate_id=voter_id))
             session.flush()
     except IntegrityError:
-        return _change_ballot(session, poll, voter_id, choice, receipt)
+        return _change_ballot(session, poll, voter_id, choice, receipt, ranking)
     new_receipt = secrets.token_hex(16)
     session.add(
         Ballot(
@@ -201,6 +211,7 @@ def cast_ballot(
             poll_id=poll.id,
             mandate_id=voter_id if method.named else None,
             choice=choice,
+            ranking=list(ranking) if ranking is not None else None,
             weight=elector.weight,
             receipt=new_receipt,
         )
@@ -210,7 +221,12 @@ def cast_ballot(
 
 
 def _change_ballot(
-    session: Session, poll: Poll, voter_id: int, choice: str, receipt: str | None
+    session: Session,
+    poll: Poll,
+    voter_id: int,
+    choice: str,
+    receipt: str | None,
+    ranking: Sequence[str] | None,
 ) -> str:
     if not poll.allow_change:
         raise DoubleVote(f"mandate {voter_id} has already voted in poll {poll.id}")
@@ -222,6 +238,7 @@ def _change_ballot(
     if ballot is None:
         raise DoubleVote("to change a secret ballot, give the receipt of the first one")
     ballot.choice = choice
+    ballot.ranking = list(ranking) if ranking is not None else None
     session.flush()
     return ballot.receipt
 
@@ -331,6 +348,8 @@ def close_poll(
     poll = get_poll(session, org, poll_id, lock="update")
     if poll.state != PollState.OPEN.value:
         raise PollClosed(f"poll {poll_id} is closed")
+    if poll.kind == "election":
+        raise Conflict(f"poll {poll_id} is an election: it is closed by counting it")
     method = PollMethod(poll.method)
     ballots = list(
         session.scalars(select(Ballot).where(Ballot.poll_id == poll.id).order_by(Ballot.receipt))
@@ -351,18 +370,7 @@ def close_poll(
         raise CastingVoteNeeded(
             f"poll {poll_id} is tied ({outcome.reason}): the chair's casting vote decides"
         )
-    tree = MerkleTree(
-        [ballot_leaf(poll.id, b.receipt, b.choice, b.weight, b.mandate_id) for b in ballots]
-    )
-    for index, ballot in enumerate(ballots):
-        ballot.sealed_index = index
-    participants = sorted(
-        session.scalars(select(Participation.mandate_id).where(Participation.poll_id == poll.id))
-    )
-    poll.state = PollState.CLOSED.value
-    poll.closed_at = dt.datetime.now(dt.UTC)
-    poll.ballot_count = len(ballots)
-    poll.merkle_root = tree.root.hex()
+    participants = seal(session, poll, ballots)
     poll.outcome = outcome_record(outcome)
     session.flush()
     payload: dict[str, Any] = {
@@ -379,6 +387,30 @@ def close_poll(
         payload["votes"] = [[b.mandate_id, b.choice] for b in ballots]
     journal.append(session, org.id, actor=actor, kind="poll.closed", payload=payload)
     return outcome
+
+
+def leaf_of(poll: Poll, ballot: Ballot) -> bytes:
+    """The Merkle leaf of one ballot of the poll."""
+    return ballot_leaf(
+        poll.id, ballot.receipt, ballot.choice, ballot.weight, ballot.mandate_id, ballot.ranking
+    )
+
+
+def seal(session: Session, poll: Poll, ballots: list[Ballot]) -> list[int]:
+    """Close the poll and seal its ballots, ordered by receipt, into a Merkle tree.
+
+    The caller holds the poll row's exclusive lock. Returns the participants' mandates.
+    """
+    tree = MerkleTree([leaf_of(poll, b) for b in ballots])
+    for index, ballot in enumerate(ballots):
+        ballot.sealed_index = index
+    poll.state = PollState.CLOSED.value
+    poll.closed_at = dt.datetime.now(dt.UTC)
+    poll.ballot_count = len(ballots)
+    poll.merkle_root = tree.root.hex()
+    return sorted(
+        session.scalars(select(Participation.mandate_id).where(Participation.poll_id == poll.id))
+    )
 
 
 def _plain(value: object) -> object:
@@ -423,7 +455,7 @@ def inclusion_proof(
     mine = next((b for b in ballots if b.receipt == receipt), None)
     if mine is None or mine.sealed_index is None:
         raise NotFound(f"no ballot with receipt {receipt} in poll {poll_id}")
-    leaves = [ballot_leaf(poll.id, b.receipt, b.choice, b.weight, b.mandate_id) for b in ballots]
+    leaves = [leaf_of(poll, b) for b in ballots]
     tree = MerkleTree(leaves)
     return {
         "poll": poll.id,
