@@ -83,3 +83,30 @@ def test_a_sitting_from_opening_to_a_sealed_vote() -> None:
     kinds = [json.loads(line)["kind"] for line in exported.splitlines()]
     assert kinds.index("poll.closed") < kinds.index("motion.decided")
     assert kinds[-1] == "sitting.closed"
+
+
+@pytest.mark.usefixtures("use_database")
+def test_an_election_from_the_terminal() -> None:
+    ok("init", "--example", ORG)
+    plenary = json.loads(ok("org", "members", ORG, "plenary", "--json"))
+    deputies = [m["mandate"] for m in plenary]
+    out = ok("election", "call", ORG, "executive")
+    assert "22 seats, plurality" in out
+    election = out.split()[1].rstrip(":")
+    ok("election", "nominate", ORG, election, *map(str, deputies[:24]))
+    sitting = ok("sitting", "schedule", ORG, "plenary", "--title", "Elections").split()[1][:-1]
+    ok("sitting", "open", ORG, sitting)
+    ok("sitting", "check-in", ORG, sitting, *map(str, deputies[:40]))
+    out = ok("election", "open", ORG, election, sitting)
+    poll = out.split()[1]
+    names = out.split("candidates: ")[1].strip().split("; ")
+    for i, voter in enumerate(deputies[:40]):
+        ranking = names[:22] if i % 2 == 0 else names[2:24]
+        ok("poll", "cast", ORG, poll, str(voter), *[arg for n in ranking for arg in ("--rank", n)])
+    result = json.loads(ok("election", "count", ORG, election, "--json"))
+    assert result["method"] == "plurality"
+    assert len(result["elected"]) == 22
+    assert set(names[2:22]) <= set(result["elected"])
+    executive = json.loads(ok("org", "members", ORG, "executive", "--json"))
+    elected = {m["person"] for m in executive if m["basis"] == "elected"}
+    assert elected == set(result["elected"])

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tauride.db.models import JournalRecord, Organization
+from tauride.db.polls import PollElector
 from tauride.domain.errors import Conflict, InvalidInput
 from tauride.domain.polls import BadChoice, PollMethod
 from tauride.domain.sittings import SittingState
@@ -52,7 +53,7 @@ def test_executive_council_elected_by_card_vote_stv_with_runners_up(
     poll = elections.open_voting(session, org, election.id, sitting_id, actor="t")
     names = list(poll.options)
     assert len(names) == 12
-    rng = random.Random(1917)
+    rng = random.Random(1917)  # noqa: S311 — reproducible test ballots, not a secret
     ballots = []
     for voter in voting:
         ranking = rng.sample(names, k=rng.randint(1, len(names)))
@@ -78,9 +79,7 @@ def test_executive_council_elected_by_card_vote_stv_with_runners_up(
     assert counted.payload["count"]["method"] == "scottish-stv"
 
 
-def _electors(session: Session, poll_id: int) -> list:  # type: ignore[type-arg]
-    from tauride.db.polls import PollElector
-
+def _electors(session: Session, poll_id: int) -> list[PollElector]:
     return list(session.scalars(select(PollElector).where(PollElector.poll_id == poll_id)))
 
 
@@ -103,8 +102,8 @@ def test_only_members_of_the_electing_body_stand(session: Session, org: Organiza
     with pytest.raises(InvalidInput, match="not filled by election"):
         elections.call_election(session, org, "congress", actor="t")
     assert congress
+    sitting_id, _ = _congress(session, org)
     with pytest.raises(Conflict, match="no candidates"):
-        sitting_id, _ = _congress(session, org)
         elections.open_voting(session, org, election.id, sitting_id, actor="t")
     with pytest.raises(InvalidInput, match="show of hands"):
         elections.open_voting(

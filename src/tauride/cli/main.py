@@ -5,7 +5,17 @@ from __future__ import annotations
 import typer
 
 from tauride import __version__
-from tauride.cli import constitution, data, db, journal, motions, organizations, polls, sittings
+from tauride.cli import (
+    constitution,
+    data,
+    db,
+    elections,
+    journal,
+    motions,
+    organizations,
+    polls,
+    sittings,
+)
 from tauride.cli.apportion import apportion_command
 from tauride.cli.power import power_command
 from tauride.cli.tally import tally_command
@@ -49,6 +59,7 @@ app.add_typer(sittings.app, name="sitting")
 app.add_typer(motions.app, name="motion")
 app.add_typer(motions.matters_app, name="matter")
 app.add_typer(polls.app, name="poll")
+app.add_typer(elections.app, name="election")
 
 
 def run() -> None:

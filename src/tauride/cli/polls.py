@@ -47,13 +47,18 @@ def cast(
     organization: str = ORG,
     poll: int = POLL,
     mandate: int = typer.Argument(..., help="The voter's mandate number."),
-    choice: str = typer.Argument(..., help="yes, no, abstain or an option of the poll."),
+    choice: str = typer.Argument("", help="yes, no, abstain or an option (not in elections)."),
+    rank: list[str] | None = typer.Option(
+        None, help="In an election: a candidate, most preferred first; repeat the option."
+    ),
     receipt: str | None = typer.Option(None, help="To change a secret ballot: its receipt."),
 ) -> None:
     """Cast a ballot; prints the voter's receipt."""
     with unit_of_work() as session:
         org = get_organization(session, organization)
-        token = polls.cast_ballot(session, org, poll, mandate, choice, receipt=receipt)
+        token = polls.cast_ballot(
+            session, org, poll, mandate, choice, receipt=receipt, ranking=rank
+        )
     print(f"receipt {token}")
 
 
