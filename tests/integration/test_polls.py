@@ -14,7 +14,7 @@ from tauride.domain.merkle import verify_inclusion
 from tauride.domain.polls import BadChoice, DoubleVote, NotEntitled, PollClosed, PollMethod
 from tauride.domain.quorum import NoQuorum
 from tauride.domain.sittings import SittingState
-from tauride.services import polls, sittings
+from tauride.services import polls, seals, sittings
 from tauride.services.bodies import current_memberships, get_body
 from tauride.services.examples import example_path, load_folder
 
@@ -91,7 +91,7 @@ def test_named_poll_counts_once_per_seat_and_records_who_voted_how(
     assert votes[voting[-1]] == "no"
     with pytest.raises(PollClosed):
         polls.cast_ballot(session, org, poll.id, voting[1], "no")
-    proof = polls.inclusion_proof(session, org, poll.id, receipts[voting[3]])
+    proof = seals.inclusion_proof(session, org, poll.id, receipts[voting[3]])
     assert verify_inclusion(
         proof["leaf"].encode(),
         proof["index"],

@@ -7,7 +7,7 @@ import typer
 from tauride.cli.context import ACTOR, print_json, unit_of_work
 from tauride.cli.errors import fail
 from tauride.domain.polls import YES_NO_ABSTAIN, PollMethod
-from tauride.services import motions, polls
+from tauride.services import motions, polls, seals
 from tauride.services.organizations import get_organization
 
 app = typer.Typer(help="Polls: open, cast, hands, close, proof.", no_args_is_help=True)
@@ -114,4 +114,4 @@ def proof(
     """Print the inclusion proof of the ballot with this receipt (JSON)."""
     with unit_of_work() as session:
         org = get_organization(session, organization)
-        print_json(polls.inclusion_proof(session, org, poll, receipt))
+        print_json(seals.inclusion_proof(session, org, poll, receipt))

@@ -12,7 +12,7 @@ from tauride.domain.polls import PollClosed, PollMethod, PollState
 from tauride.domain.tally.methods import count
 from tauride.domain.tally.profile import Profile
 from tauride.domain.tally.records import CountResult
-from tauride.services import bodies, journal, polls
+from tauride.services import bodies, journal, polls, seals
 from tauride.services.organizations import current_constitution
 from tauride.services.sittings import get_sitting
 
@@ -214,7 +214,7 @@ def count_election(
         seats=election.seats,
         withdrawn=withdrawn,
     )
-    participants = polls.seal(session, poll, ballots)
+    participants = seals.seal(session, poll, ballots)
     assert poll.merkle_root is not None  # set by seal
     seed = int(poll.merkle_root[:13], 16)  # 52 bits: exact as a JSON number
     seats = min(election.seats, len(options) - len(withdrawn))

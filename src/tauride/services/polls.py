@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
-from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import select
@@ -17,9 +15,7 @@ from tauride.db.models import Mandate, Organization
 from tauride.db.polls import Ballot, HandCount, Participation, Poll, PollElector
 from tauride.domain import majority
 from tauride.domain.errors import Conflict, InvalidInput, NotFound
-from tauride.domain.merkle import MerkleTree
 from tauride.domain.polls import (
-    ABSTAIN,
     YES_NO_ABSTAIN,
     BadChoice,
     DoubleVote,
@@ -27,13 +23,11 @@ from tauride.domain.polls import (
     PollClosed,
     PollMethod,
     PollState,
-    ballot_leaf,
     check_options,
     check_ranking,
-    is_yes_no,
 )
 from tauride.domain.quorum import Member, check_quorum, freeze_electorate
-from tauride.services import journal
+from tauride.services import journal, outcomes, seals
 from tauride.services.bodies import current_memberships
 from tauride.services.organizations import current_constitution
 from tauride.services.sittings import get_sitting, lock_sitting, present_rows, require_open
@@ -279,59 +273,6 @@ def enter_hand_counts(
     )
 
 
-def _decide(
-    poll: Poll,
-    heads: dict[str, int],
-    weights: dict[str, int],
-    casting_vote: bool | str | None,
-) -> majority.Outcome:
-    rule = majority.Rule(
-        threshold=poll.rule["threshold"],
-        base=poll.rule["base"],
-        weighted=poll.rule["weighted"],
-        tie=poll.rule["tie"],
-    )
-    figures = poll.rule
-    if is_yes_no(poll.options):
-        tally = majority.Tally(
-            heads.get("yes", 0),
-            heads.get("no", 0),
-            heads.get(ABSTAIN, 0),
-            figures["present"],
-            figures["members"],
-        )
-        weighted = majority.Tally(
-            weights.get("yes", 0),
-            weights.get("no", 0),
-            weights.get(ABSTAIN, 0),
-            figures["present_weight"],
-            figures["member_weight"],
-        )
-        vote = casting_vote if isinstance(casting_vote, bool) or casting_vote is None else None
-        return majority.decide(
-            tally, rule, weights=weighted if rule.weighted else None, casting_vote=vote
-        )
-    choices = [o for o in poll.options if o != ABSTAIN]
-    options = majority.OptionTally(
-        {o: heads.get(o, 0) for o in choices},
-        heads.get(ABSTAIN, 0),
-        figures["present"],
-        figures["members"],
-    )
-    weighted_options = majority.OptionTally(
-        {o: weights.get(o, 0) for o in choices},
-        weights.get(ABSTAIN, 0),
-        figures["present_weight"],
-        figures["member_weight"],
-    )
-    return majority.decide_options(
-        options,
-        rule,
-        weights=weighted_options if rule.weighted else None,
-        casting_vote=casting_vote if isinstance(casting_vote, str) else None,
-    )
-
-
 def close_poll(
     session: Session,
     org: Organization,
@@ -365,13 +306,13 @@ def close_poll(
     for ballot in ballots:
         heads[ballot.choice] += 1
         weights[ballot.choice] += ballot.weight
-    outcome = _decide(poll, heads, weights, casting_vote)
+    outcome = outcomes.decide_poll(poll, heads, weights, casting_vote)
     if outcome.carried is None:
         raise CastingVoteNeeded(
             f"poll {poll_id} is tied ({outcome.reason}): the chair's casting vote decides"
         )
-    participants = seal(session, poll, ballots)
-    poll.outcome = outcome_record(outcome)
+    participants = seals.seal(session, poll, ballots)
+    poll.outcome = outcomes.outcome_record(outcome)
     session.flush()
     payload: dict[str, Any] = {
         "poll": poll.id,
@@ -387,82 +328,3 @@ def close_poll(
         payload["votes"] = [[b.mandate_id, b.choice] for b in ballots]
     journal.append(session, org.id, actor=actor, kind="poll.closed", payload=payload)
     return outcome
-
-
-def leaf_of(poll: Poll, ballot: Ballot) -> bytes:
-    """The Merkle leaf of one ballot of the poll."""
-    return ballot_leaf(
-        poll.id, ballot.receipt, ballot.choice, ballot.weight, ballot.mandate_id, ballot.ranking
-    )
-
-
-def seal(session: Session, poll: Poll, ballots: list[Ballot]) -> list[int]:
-    """Close the poll and seal its ballots, ordered by receipt, into a Merkle tree.
-
-    The caller holds the poll row's exclusive lock. Returns the participants' mandates.
-    """
-    tree = MerkleTree([leaf_of(poll, b) for b in ballots])
-    for index, ballot in enumerate(ballots):
-        ballot.sealed_index = index
-    poll.state = PollState.CLOSED.value
-    poll.closed_at = dt.datetime.now(dt.UTC)
-    poll.ballot_count = len(ballots)
-    poll.merkle_root = tree.root.hex()
-    return sorted(
-        session.scalars(select(Participation.mandate_id).where(Participation.poll_id == poll.id))
-    )
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, Fraction):
-        return (
-            f"{value.numerator}/{value.denominator}" if value.denominator != 1 else value.numerator
-        )
-    return value
-
-
-def outcome_record(outcome: majority.Outcome) -> dict[str, Any]:
-    """The outcome as JSON values: fractions as "n/d" strings."""
-    return {
-        "carried": outcome.carried,
-        "winner": outcome.winner,
-        "threshold": outcome.threshold,
-        "basis": outcome.basis,
-        "weighted": outcome.weighted,
-        "yes": _plain(outcome.yes),
-        "no": _plain(outcome.no),
-        "abstain": _plain(outcome.abstain),
-        "base": _plain(outcome.base),
-        "required": _plain(outcome.required),
-        "figure": outcome.figure,
-        "reason": outcome.reason,
-        "casting_vote": outcome.casting_vote,
-    }
-
-
-def inclusion_proof(
-    session: Session, org: Organization, poll_id: int, receipt: str
-) -> dict[str, Any]:
-    """Show that the ballot with this receipt is in the poll's sealed tree."""
-    poll = get_poll(session, org, poll_id)
-    if poll.state != PollState.CLOSED.value or poll.merkle_root is None:
-        raise Conflict(f"poll {poll_id} is not sealed yet")
-    ballots = list(
-        session.scalars(
-            select(Ballot).where(Ballot.poll_id == poll.id).order_by(Ballot.sealed_index)
-        )
-    )
-    mine = next((b for b in ballots if b.receipt == receipt), None)
-    if mine is None or mine.sealed_index is None:
-        raise NotFound(f"no ballot with receipt {receipt} in poll {poll_id}")
-    leaves = [leaf_of(poll, b) for b in ballots]
-    tree = MerkleTree(leaves)
-    return {
-        "poll": poll.id,
-        "choice": mine.choice,
-        "leaf": leaves[mine.sealed_index].decode(),
-        "index": mine.sealed_index,
-        "tree_size": len(leaves),
-        "proof": [node.hex() for node in tree.inclusion_proof(mine.sealed_index)],
-        "root": poll.merkle_root,
-    }
