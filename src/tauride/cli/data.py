@@ -6,9 +6,10 @@ from pathlib import Path
 
 import typer
 
-from tauride.cli.context import ACTOR, read_text, unit_of_work
+from tauride.cli.context import ACTOR, print_json, read_text, unit_of_work
+from tauride.cli.errors import fail
 from tauride.db.models import MandateStatus
-from tauride.services import bodies, constituencies, mandates
+from tauride.services import bodies, constituencies, delegate_elections, mandates
 from tauride.services.organizations import get_organization
 
 constituencies_app = typer.Typer(help="Constituencies: import, apportion.", no_args_is_help=True)
@@ -81,3 +82,42 @@ def end_mandate(
         mandates.end_mandate(session, org, mandate, status=status, reason=reason, actor=ACTOR)
         bodies.recompose(session, org, actor=ACTOR)
     print(f"{organization}: mandate {mandate} {status.value}")
+
+
+@constituencies_app.command("elect")
+def elect(
+    organization: str = ORG,
+    constituency: str = typer.Argument(..., help="The constituency (or one unit of its group)."),
+    blt: Path | None = typer.Option(None, help="The constituency's ballots, a BLT file."),
+    method: str = typer.Option("scottish-stv", help="Counting method for --blt."),
+    counts: str | None = typer.Option(
+        None, help="Tellers' counts instead: 'Name=votes;Name=votes' (plurality)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the count as JSON."),
+) -> None:
+    """Fill a constituency's vacant seats (a general or by-election) and create the mandates."""
+    if (blt is None) == (counts is None):
+        raise fail("give exactly one of --blt FILE or --counts 'Name=votes;…'")
+    parsed: dict[str, int] = {}
+    for pair in (counts or "").split(";"):
+        if not pair.strip():
+            continue
+        name, _, votes = pair.rpartition("=")
+        if not name.strip() or not votes.strip().isdigit():
+            raise fail(f"--counts: '{pair}' is not Name=votes")
+        parsed[name.strip()] = int(votes)
+    text = read_text(blt) if blt is not None else ""
+    with unit_of_work() as session:
+        org = get_organization(session, organization)
+        if blt is not None:
+            result = delegate_elections.elect_from_ballots(
+                session, org, constituency, text, source=str(blt), method=method, actor=ACTOR
+            )
+        else:
+            result = delegate_elections.elect_by_counts(
+                session, org, constituency, parsed, actor=ACTOR
+            )
+    if as_json:
+        print_json(result.as_json())
+    else:
+        print(f"{constituency}: elected {', '.join(result.elected)}")
