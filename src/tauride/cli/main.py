@@ -17,6 +17,7 @@ from tauride.cli import (
     sittings,
 )
 from tauride.cli.apportion import apportion_command
+from tauride.cli.minutes import minutes_command, record_command
 from tauride.cli.power import power_command
 from tauride.cli.tally import tally_command
 
@@ -48,6 +49,8 @@ app.command("init")(organizations.init_command)
 app.command("apportion")(apportion_command)
 app.command("tally")(tally_command)
 app.command("power")(power_command)
+app.command("minutes")(minutes_command)
+app.command("record")(record_command)
 app.add_typer(db.app, name="db")
 app.add_typer(constitution.app, name="constitution")
 app.add_typer(organizations.app, name="org")

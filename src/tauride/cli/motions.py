@@ -29,6 +29,7 @@ def move(
         None, help="Moved in the name of a body or petition instead of a member."
     ),
     matter: str | None = typer.Option(None, help="Key linking motions of several bodies."),
+    item: int | None = typer.Option(None, help="The agenda item it is moved under."),
 ) -> None:
     """Submit a motion; refused when out of order by precedence."""
     with unit_of_work() as session:
@@ -44,6 +45,7 @@ def move(
             mover_mandate_id=mover,
             mover_label=on_behalf_of,
             matter=matter,
+            agenda_item_id=item,
             actor=ACTOR,
         )
     print(f"motion {motion.id}: {motion.kind} '{motion.title}' {motion.state}")

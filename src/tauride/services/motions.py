@@ -123,6 +123,7 @@ def move_motion(
         mover=mover_mandate_id,
         mover_label=mover_label,
         matter=matter,
+        agenda_item=agenda_item_id,
         sitting=sitting.id,
     )
     return motion

@@ -80,6 +80,7 @@ def schedule_sitting(
         payload={
             "sitting": sitting.id,
             "body": body_key,
+            "body_name": body.name,
             "number": sitting.number,
             "title": sitting.title,
             "scheduled_for": scheduled_for,
