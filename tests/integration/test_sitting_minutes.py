@@ -97,7 +97,7 @@ def test_minutes_of_a_sitting_run_through_the_services(session: Session, org: Or
     text = minutes_markdown(minutes)
     assert "31 present: 22 with a vote, 9 with a consultative voice." in text
     assert TEXT.replace("<", "\\<").replace(">", "\\>") in text
-    assert "- Fate: **carried**, poll 1: 15 to 6 (71.4%)" in text
+    assert f"- Fate: **carried**, poll {roll_call.id}: 15 to 6 (71.4%)" in text
     for mandate_id, choice in choices.items():
         assert f"| {_name(session, mandate_id)} | {mandate_id} | {choice} |" in text
     assert f"| {_name(session, voting[-1])} | {voting[-1]} | did not vote |" in text
@@ -161,7 +161,7 @@ def test_minutes_and_record_from_the_command_line(tmp_path: Path) -> None:
     assert html.startswith("<!DOCTYPE html>")
     assert f"<td>{voting[0]['person']}</td><td>{voting[0]['mandate']}</td><td>yes</td>" in html
     text = ok(minutes_app, "minutes", ORG, sitting)
-    assert "- Fate: **carried**, poll 1: 22 to 0 (100.0%)" in text
+    assert f"- Fate: **carried**, poll {poll}: 22 to 0 (100.0%)" in text
     record = json.loads(ok(minutes_app, "record", ORG, mover, "--json"))
     assert record["delegate"]["name"] == voting[0]["person"]
     assert [(r["poll"], r["participation"], r["choice"]) for r in record["polls"]] == [

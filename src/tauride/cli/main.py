@@ -6,6 +6,7 @@ import typer
 
 from tauride import __version__
 from tauride.cli import (
+    analyze,
     constitution,
     data,
     db,
@@ -15,6 +16,7 @@ from tauride.cli import (
     organizations,
     polls,
     sittings,
+    speakers,
 )
 from tauride.cli.apportion import apportion_command
 from tauride.cli.minutes import minutes_command, record_command
@@ -59,10 +61,12 @@ app.add_typer(data.roll_app, name="roll")
 app.add_typer(data.mandates_app, name="mandates")
 app.add_typer(journal.app, name="journal")
 app.add_typer(sittings.app, name="sitting")
+app.add_typer(speakers.app, name="speakers")
 app.add_typer(motions.app, name="motion")
 app.add_typer(motions.matters_app, name="matter")
 app.add_typer(polls.app, name="poll")
 app.add_typer(elections.app, name="election")
+app.add_typer(analyze.app, name="analyze")
 
 
 def run() -> None:

@@ -14,11 +14,16 @@ from tauride.domain.journal import JournalEntry, next_entry, utc_now_instant
 def lock_organization(session: Session, organization_id: int) -> Organization:
     """Take the organization's row lock, which serializes its journal appends.
 
-    On PostgreSQL this is SELECT … FOR UPDATE; on SQLite every write transaction already
-    holds the database's write lock from BEGIN IMMEDIATE (see db.engine).
+    On PostgreSQL this is SELECT … FOR NO KEY UPDATE: it queues appends behind each other
+    but, unlike FOR UPDATE, not behind the key-share locks that every insert referencing the
+    organization takes — two such transactions would otherwise deadlock at the journal.
+    On SQLite every write transaction already holds the database's write lock from BEGIN
+    IMMEDIATE (see db.engine).
     """
     org = session.execute(
-        select(Organization).where(Organization.id == organization_id).with_for_update()
+        select(Organization)
+        .where(Organization.id == organization_id)
+        .with_for_update(key_share=True)
     ).scalar_one()
     return org
 

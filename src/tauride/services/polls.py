@@ -44,7 +44,7 @@ def get_poll(session: Session, org: Organization, poll_id: int, *, lock: str = "
         query = query.with_for_update(read=True)
     elif lock == "update":
         query = query.with_for_update()
-    poll = session.execute(query).scalar_one_or_none()
+    poll = session.execute(query.execution_options(populate_existing=True)).scalar_one_or_none()
     if poll is None:
         raise NotFound(f"no poll {poll_id} in {org.slug}")
     return poll

@@ -36,8 +36,12 @@ def get_sitting(session: Session, org: Organization, sitting_id: int) -> Sitting
 
 def lock_sitting(session: Session, sitting: Sitting) -> Sitting:
     """Take the sitting's row lock: acts that change its state queue behind each other."""
+    # populate_existing: the row read under the lock replaces what the session held before.
     return session.execute(
-        select(Sitting).where(Sitting.id == sitting.id).with_for_update()
+        select(Sitting)
+        .where(Sitting.id == sitting.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).scalar_one()
 
 
