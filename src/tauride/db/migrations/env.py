@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 import tauride.db.models
+import tauride.db.petitions
 import tauride.db.polls
 import tauride.db.sittings  # noqa: F401 — these imports register every table on the metadata
 from tauride.db.base import Base
