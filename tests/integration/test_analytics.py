@@ -15,8 +15,8 @@ from tauride.cli import analyze
 from tauride.cli.main import app as main_app
 from tauride.db.models import Constituency, Mandate, Organization
 from tauride.domain.errors import Conflict
+from tauride.domain.poll_backing import Attribution
 from tauride.domain.polls import PollMethod
-from tauride.domain.representativeness import Attribution
 from tauride.domain.sittings import SittingState
 from tauride.queries.analytics import body_representativeness, poll_representativeness
 from tauride.services import polls, sittings

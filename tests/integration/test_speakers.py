@@ -24,6 +24,7 @@ from tauride.services import sittings, speakers
 from tauride.services.bodies import current_memberships, get_body
 from tauride.services.examples import example_path, load_folder
 from tauride.services.organizations import get_organization
+from tauride.services.speakers_list import speakers_state
 
 PRO, CONTRA, NEUTRAL = Side.PRO, Side.CONTRA, Side.NEUTRAL
 POINT_OF_ORDER = RequestKind.POINT_OF_ORDER
@@ -78,7 +79,7 @@ def _called(session: Session, org: Organization, item: int, times: int) -> list[
 
 
 def _queue(session: Session, item: int) -> list[int]:
-    return [turn["mandate"] for turn in speakers.speakers_state(session, item)["queue"]]
+    return [turn["mandate"] for turn in speakers_state(session, item)["queue"]]
 
 
 def _height(session: Session, org: Organization) -> int:
@@ -114,7 +115,7 @@ def test_first_time_speakers_before_repeat_speakers(session: Session, org: Organ
         select(SpeakerRequest).where(SpeakerRequest.mandate_id == a).order_by(SpeakerRequest.id)
     ).all()
     assert [r.time_limit_s for r in repeat] == [300, 300]
-    state = speakers.speakers_state(session, item)
+    state = speakers_state(session, item)
     assert state["current"] is None
     assert state["turns_given"] == 4
 
@@ -136,9 +137,7 @@ def test_floor_alternates_pro_and_contra_on_a_debate_item_only(
     names = dict(zip("abcde", (a, b, c, d, e), strict=True))
     order = [names[x] for x in expected.split()]
     assert _queue(session, item) == order
-    assert speakers.speakers_state(session, item)["rule"]["alternate"] is (
-        kind is AgendaItemKind.DEBATE
-    )
+    assert speakers_state(session, item)["rule"]["alternate"] is (kind is AgendaItemKind.DEBATE)
     assert _called(session, org, item, 5) == order
 
 
@@ -149,13 +148,13 @@ def test_point_of_order_jumps_the_queue(session: Session, org: Organization) -> 
     assert _called(session, org, item, 1) == [a]
     row = speakers.request_floor(session, org, item, c, side=PRO, kind=POINT_OF_ORDER, actor="t")
     assert row.side == "neutral"
-    queue = speakers.speakers_state(session, item)["queue"]
+    queue = speakers_state(session, item)["queue"]
     assert [(t["mandate"], t["kind"], t["time_limit_s"]) for t in queue] == [
         (c, "point-of-order", 120),
         (b, "speech", 300),
     ]
     assert _called(session, org, item, 1) == [c]
-    current = speakers.speakers_state(session, item)["current"]
+    current = speakers_state(session, item)["current"]
     assert (current["mandate"], current["time_limit_s"]) == (c, 120)
     assert current["ends_by"] is not None
     # The point of order neither counts as a speech nor moves the alternation.
@@ -224,7 +223,7 @@ def test_requests_only_on_the_item_under_discussion(session: Session, org: Organ
     sittings.take_up_item(session, org, later.id, actor="chair")
     _ask(session, org, later.id, (b, PRO))
     assert _called(session, org, later.id, 1) == [b]
-    assert speakers.speakers_state(session, item)["current"] is None
+    assert speakers_state(session, item)["current"] is None
     with pytest.raises(speakers.NobodySpeaking):
         speakers.end_speech(session, org, item, actor="chair")
 
@@ -259,7 +258,7 @@ def test_closed_list_takes_no_new_speeches_but_points_of_order(
     a, b, c = _members(session, org, "executive")[0][:3]
     _ask(session, org, item, (a, PRO))
     speakers.close_list(session, org, item, actor="chair")
-    assert speakers.speakers_state(session, item)["closed"] is True
+    assert speakers_state(session, item)["closed"] is True
     with pytest.raises(ListClosed, match="closed"):
         _ask(session, org, item, (b, CONTRA))
     with pytest.raises(ListClosed, match="already closed"):
@@ -282,14 +281,14 @@ def test_a_guest_delegation_is_heard(session: Session) -> None:
         session, org, item, "Delegation  from the front (12th Army)", actor="chair"
     )
     assert (guest.mandate_id, guest.guest) == (None, "Delegation from the front (12th Army)")
-    current = speakers.speakers_state(session, item)["current"]
+    current = speakers_state(session, item)["current"]
     assert current["guest"] is True
     assert current["person"] == "Delegation from the front (12th Army)"
     assert current["time_limit_s"] == 300
     assert _queue(session, item) == [b]
     # The guest's turn ends when the next member is called; it counts for nobody.
     assert _called(session, org, item, 2) == [b, None]
-    assert speakers.speakers_state(session, item)["turns_given"] == 3
+    assert speakers_state(session, item)["turns_given"] == 3
 
 
 def test_every_act_is_journaled(session: Session, org: Organization) -> None:

@@ -12,18 +12,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tauride.domain.constitution.model import MajorityRule
-from tauride.domain.majority import (
+from tauride.domain.majority import CastingVoteRefused, decide, decide_options
+from tauride.domain.majority_figures import (
     BASES,
     THRESHOLDS,
     TIE_RULES,
     BadTally,
-    CastingVoteRefused,
     Number,
     OptionTally,
     Rule,
     Tally,
-    decide,
-    decide_options,
     describe_share,
 )
 

@@ -9,9 +9,10 @@ import pytest
 
 from tauride.domain.errors import NotFound
 from tauride.domain.journal import JournalEntry, next_entry
-from tauride.domain.minutes import minutes_of, voting_record
+from tauride.domain.minutes import minutes_of
 from tauride.domain.minutes_model import Participation, Vote
 from tauride.domain.minutes_render import minutes_html, minutes_markdown, record_markdown
+from tauride.domain.voting_record import voting_record
 
 START = dt.datetime(1905, 11, 12, 18, 0, tzinfo=dt.UTC)
 RULE = {

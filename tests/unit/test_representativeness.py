@@ -10,17 +10,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tauride.domain.errors import InvalidInput
-from tauride.domain.majority import Rule
-from tauride.domain.representativeness import (
+from tauride.domain.majority_figures import Rule
+from tauride.domain.malapportionment import (
     UNATTACHED,
-    Attribution,
-    Counted,
     District,
-    Elector,
-    Named,
     SeatHolder,
     districts_of,
     malapportionment,
+)
+from tauride.domain.poll_backing import (
+    Attribution,
+    Counted,
+    Elector,
+    Named,
     poll_backing,
     verdict,
 )

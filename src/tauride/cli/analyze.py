@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tauride.cli.context import print_json, unit_of_work
-from tauride.domain.representativeness import Backing
+from tauride.domain.poll_backing import Backing
 from tauride.queries.analytics import (
     BodyRepresentativeness,
     PollRepresentativeness,

@@ -14,7 +14,9 @@ from tauride.cli import (
     journal,
     motions,
     organizations,
+    petitions,
     polls,
+    recalls,
     sittings,
     speakers,
 )
@@ -67,6 +69,8 @@ app.add_typer(motions.matters_app, name="matter")
 app.add_typer(polls.app, name="poll")
 app.add_typer(elections.app, name="election")
 app.add_typer(analyze.app, name="analyze")
+app.add_typer(petitions.app, name="petition")
+app.add_typer(recalls.app, name="recall")
 
 
 def run() -> None:

@@ -14,6 +14,7 @@ from tauride.domain.speakers import RequestKind, Side
 from tauride.services import speakers
 from tauride.services.organizations import get_organization
 from tauride.services.sittings import get_sitting
+from tauride.services.speakers_list import speakers_state
 
 app = typer.Typer(
     help="Speakers' list of an agenda item: requests, calls, guests, the queue.",
@@ -65,7 +66,7 @@ def request(
         row = speakers.request_floor(
             session, org, item, mandate, side=side, kind=_kind(point_of_order), actor=ACTOR
         )
-        state = speakers.speakers_state(session, item)
+        state = speakers_state(session, item)
     turn = next(t for t in state["queue"] if t["request"] == row.id)
     print(f"{_turn(turn)}: {_ordinal(turn['position'])} in the queue")
 
@@ -99,7 +100,7 @@ def call_next(organization: str = ORG, item: int = ITEM) -> None:
     with unit_of_work() as session:
         org = get_organization(session, organization)
         speakers.call_next(session, org, item, actor=ACTOR)
-        state = speakers.speakers_state(session, item)
+        state = speakers_state(session, item)
     print(_now_speaking(state) if state["current"] else "nobody waits: the floor is free")
 
 
@@ -118,7 +119,7 @@ def close(organization: str = ORG, item: int = ITEM) -> None:
     with unit_of_work() as session:
         org = get_organization(session, organization)
         speakers.close_list(session, org, item, actor=ACTOR)
-        waiting = len(speakers.speakers_state(session, item)["queue"])
+        waiting = len(speakers_state(session, item)["queue"])
     print(f"speakers' list closed; {waiting} still to speak")
 
 
@@ -132,7 +133,7 @@ def guest(
     with unit_of_work() as session:
         org = get_organization(session, organization)
         speakers.hear_guest(session, org, item, name, actor=ACTOR)
-        state = speakers.speakers_state(session, item)
+        state = speakers_state(session, item)
     print(_now_speaking(state))
 
 
@@ -172,7 +173,7 @@ def show(
     """Show who has the floor, since when and until when, and the queue in order."""
     with unit_of_work() as session:
         org = get_organization(session, organization)
-        state = speakers.speakers_state(session, item)
+        state = speakers_state(session, item)
         get_sitting(session, org, state["sitting"])  # the item must be this organization's
     if as_json:
         print_json(state)

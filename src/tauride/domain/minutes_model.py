@@ -1,9 +1,10 @@
 """The minutes of a sitting and a delegate's voting record, as values.
 
-`tauride.domain.minutes` folds them from the journal; `tauride.domain.minutes_render`
-writes them as Markdown and HTML. Instants are the journal's own (`at` of the entry that
-recorded the act, UTC); `height` fields cite that entry, so every line can be checked
-against a verified export.
+`tauride.domain.minutes` and `tauride.domain.voting_record` decide them from the journal
+(folded by `tauride.domain.minutes_fold`); `tauride.domain.minutes_render` writes them as
+Markdown and HTML. Instants are the journal's own (`at` of the entry that recorded the act,
+UTC); `height` fields cite that entry, so every line can be checked against a verified
+export.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from tauride.domain.errors import Conflict, NotFound
-from tauride.domain.majority import Threshold
+from tauride.domain.majority_figures import Threshold
 
 
 class MotionKind(enum.StrEnum):

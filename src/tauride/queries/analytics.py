@@ -1,7 +1,7 @@
 """Read models of representativeness: who stands behind a body's seats and a poll's choices.
 
-Never writes. The figures come from the domain (`domain/representativeness.py`); these
-functions only gather what it needs from the record.
+Never writes. The figures come from the domain (`domain/malapportionment.py` and
+`domain/poll_backing.py`); these functions only gather what it needs from the record.
 """
 
 from __future__ import annotations
@@ -26,25 +26,27 @@ from tauride.db.models import (
     Organization,
 )
 from tauride.db.polls import Ballot, HandCount, Participation, Poll, PollElector
-from tauride.domain import majority
+from tauride.domain import majority_figures
 from tauride.domain.constitution import parse_constitution
 from tauride.domain.errors import Conflict, NotFound
-from tauride.domain.polls import PollMethod, PollState
-from tauride.domain.representativeness import (
+from tauride.domain.malapportionment import (
     UNATTACHED,
-    Backing,
-    Counted,
-    Elector,
     Malapportionment,
-    Named,
-    PollBacking,
     SeatHolder,
     ShareLine,
     districts_of,
     malapportionment,
+)
+from tauride.domain.poll_backing import (
+    Backing,
+    Counted,
+    Elector,
+    Named,
+    PollBacking,
     poll_backing,
     verdict,
 )
+from tauride.domain.polls import PollMethod, PollState
 
 
 def decimal(value: Fraction | None) -> float | None:
@@ -241,7 +243,7 @@ def _backing(line: Backing) -> dict[str, int | None]:
     return {"heads": line.heads, "constituents": line.constituents}
 
 
-def _outcome(outcome: majority.Outcome | None) -> dict[str, Any] | None:
+def _outcome(outcome: majority_figures.Outcome | None) -> dict[str, Any] | None:
     if outcome is None:
         return None
     return {
@@ -300,8 +302,10 @@ def poll_representativeness(session: Session, slug: str, poll_id: int) -> PollRe
     )
 
 
-def _rule(figures: Mapping[str, Any]) -> majority.Rule:
-    return majority.Rule(figures["threshold"], figures["base"], figures["weighted"], figures["tie"])
+def _rule(figures: Mapping[str, Any]) -> majority_figures.Rule:
+    return majority_figures.Rule(
+        figures["threshold"], figures["base"], figures["weighted"], figures["tie"]
+    )
 
 
 def _choices(session: Session, poll: Poll) -> Named | Counted:

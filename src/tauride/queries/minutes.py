@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from tauride.domain.minutes import minutes_of, voting_record
+from tauride.domain.minutes import minutes_of
 from tauride.domain.minutes_model import SittingMinutes, VotingRecord
+from tauride.domain.voting_record import voting_record
 from tauride.queries.journal import journal_entries
 
 

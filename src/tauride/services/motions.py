@@ -22,7 +22,7 @@ from tauride.domain.procedure import (
     lapse_dependents,
     transition,
 )
-from tauride.services import journal, matters, polls
+from tauride.services import journal, matters, petitions, polls
 from tauride.services.bodies import current_memberships
 from tauride.services.sittings import NotAMember, get_sitting, lock_sitting, require_open
 
@@ -260,4 +260,6 @@ def close_vote(
         lapse_with(session, org, motion, actor=actor)
     if motion.matter is not None and kind in (MotionKind.MAIN, MotionKind.SUBSTITUTE):
         matters.note_decision(session, org, motion.matter, actor=actor)
+    if kind in (MotionKind.MAIN, MotionKind.SUBSTITUTE):
+        petitions.note_decision(session, org, motion.id, actor=actor)
     return motion

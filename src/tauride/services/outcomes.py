@@ -6,7 +6,7 @@ from fractions import Fraction
 from typing import Any
 
 from tauride.db.polls import Poll
-from tauride.domain import majority
+from tauride.domain import majority, majority_figures
 from tauride.domain.polls import ABSTAIN, is_yes_no
 
 
@@ -15,9 +15,9 @@ def decide_poll(
     heads: dict[str, int],
     weights: dict[str, int],
     casting_vote: bool | str | None,
-) -> majority.Outcome:
+) -> majority_figures.Outcome:
     """Decide a poll from its counts in heads and in weight, under the rule frozen at opening."""
-    rule = majority.Rule(
+    rule = majority_figures.Rule(
         threshold=poll.rule["threshold"],
         base=poll.rule["base"],
         weighted=poll.rule["weighted"],
@@ -25,14 +25,14 @@ def decide_poll(
     )
     figures = poll.rule
     if is_yes_no(poll.options):
-        tally = majority.Tally(
+        tally = majority_figures.Tally(
             heads.get("yes", 0),
             heads.get("no", 0),
             heads.get(ABSTAIN, 0),
             figures["present"],
             figures["members"],
         )
-        weighted = majority.Tally(
+        weighted = majority_figures.Tally(
             weights.get("yes", 0),
             weights.get("no", 0),
             weights.get(ABSTAIN, 0),
@@ -44,13 +44,13 @@ def decide_poll(
             tally, rule, weights=weighted if rule.weighted else None, casting_vote=vote
         )
     choices = [o for o in poll.options if o != ABSTAIN]
-    options = majority.OptionTally(
+    options = majority_figures.OptionTally(
         {o: heads.get(o, 0) for o in choices},
         heads.get(ABSTAIN, 0),
         figures["present"],
         figures["members"],
     )
-    weighted_options = majority.OptionTally(
+    weighted_options = majority_figures.OptionTally(
         {o: weights.get(o, 0) for o in choices},
         weights.get(ABSTAIN, 0),
         figures["present_weight"],
@@ -72,7 +72,7 @@ def _plain(value: object) -> object:
     return value
 
 
-def outcome_record(outcome: majority.Outcome) -> dict[str, Any]:
+def outcome_record(outcome: majority_figures.Outcome) -> dict[str, Any]:
     """The outcome as JSON values: fractions as "n/d" strings."""
     return {
         "carried": outcome.carried,

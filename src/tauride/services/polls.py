@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from tauride.db.models import Mandate, Organization
 from tauride.db.polls import Ballot, HandCount, Participation, Poll, PollElector
-from tauride.domain import majority
+from tauride.domain import majority_figures
 from tauride.domain.errors import Conflict, InvalidInput, NotFound
 from tauride.domain.polls import (
     YES_NO_ABSTAIN,
@@ -59,7 +59,7 @@ def open_poll(
     method: PollMethod,
     options: Sequence[str] = YES_NO_ABSTAIN,
     motion_id: int | None = None,
-    threshold: majority.Threshold | None = None,
+    threshold: majority_figures.Threshold | None = None,
     allow_change: bool = False,
     kind: str = "question",
     actor: str,
@@ -77,7 +77,7 @@ def open_poll(
     options = check_options(options)
     _, constitution = current_constitution(session, org.id)
     body_rule = constitution.bodies[sitting.body.key]
-    rule = majority.Rule(
+    rule = majority_figures.Rule(
         threshold=threshold or body_rule.majority.threshold,
         base=body_rule.majority.base,
         weighted=body_rule.majority.weighted,
@@ -280,7 +280,7 @@ def close_poll(
     *,
     casting_vote: bool | str | None = None,
     actor: str,
-) -> majority.Outcome:
+) -> majority_figures.Outcome:
     """Close a poll: count, decide by its rule, seal the ballots and journal the result.
 
     Takes the poll row's exclusive lock first, so that every ballot committed before the

@@ -1,57 +1,40 @@
-"""The speakers' list of an agenda item: requests, calls, speeches and guests, journaled.
+"""Decide the acts on an agenda item's speakers' list: requests, calls, speeches and guests.
 
 Every act takes the sitting's row lock, loads the item's `speaker_requests` rows, rebuilds
-the pure `SpeakersList` from them to decide, and writes rows and a journal entry. The
-closing of a list is a row of its own (kind `list-closed`): agenda items have no column
-for it. A guest (a delegation the body hears) has a row with `guest` and no mandate and
-stands outside the order rules. A sitting has one floor: giving it to someone ends any
-speech still running in the sitting, on this item or on one the chair has moved from.
+the pure `SpeakersList` from them to decide (`tauride.services.speakers_list`), and writes
+rows and a journal entry. The closing of a list is a row of its own (kind `list-closed`).
+A guest (a delegation the body hears) has a row with `guest` and no mandate and stands
+outside the order rules. A sitting has one floor: giving it to someone ends any speech
+still running in the sitting, on this item or on one the chair has moved from.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import enum
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tauride.db.models import Mandate, Organization, Person
+from tauride.db.models import Mandate, Organization
 from tauride.db.sittings import AgendaItem, Attendance, Sitting, SpeakerRequest
 from tauride.domain.errors import Conflict, InvalidInput, NotFound
-from tauride.domain.sittings import AgendaItemKind, AgendaItemState
-from tauride.domain.speakers import (
-    ListClosed,
-    Request,
-    RequestKind,
-    Side,
-    SpeakersList,
-    SpeakersRule,
-    Speech,
-)
+from tauride.domain.sittings import AgendaItemState
+from tauride.domain.speakers import ListClosed, RequestKind, Side, SpeakersList
 from tauride.services import journal
 from tauride.services.bodies import current_memberships
 from tauride.services.sittings import NotAMember, get_sitting, lock_sitting, require_open
+from tauride.services.speakers_list import (
+    LIST_CLOSED,
+    RequestState,
+    aware,
+    item_rows,
+    rebuild,
+    speakers_rule,
+)
 
-SPEECH_SECONDS = 5 * 60
-POINT_OF_ORDER_SECONDS = 2 * 60
-LIST_CLOSED = "list-closed"
 GUEST_NAME_MAX = 300
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-class RequestState(enum.StrEnum):
-    WAITING = "waiting"
-    SPEAKING = "speaking"
-    SPOKEN = "spoken"
-    WITHDRAWN = "withdrawn"
-    # The state of the row that records the closing of the list.
-    CLOSED = "closed"
-
-
-GIVEN = (RequestState.SPEAKING, RequestState.SPOKEN)
 
 
 class ItemNotCurrent(Conflict):
@@ -64,22 +47,6 @@ class NobodySpeaking(Conflict):
     kind = "nobody-speaking"
 
 
-def speakers_rule(kind: AgendaItemKind) -> SpeakersRule:
-    """Decide how the speakers of an agenda item of this kind are ordered and timed.
-
-    The constitution does not say how a body orders its speakers, so every body has the
-    defaults: first-time speakers before repeat speakers, five-minute speeches (repeat
-    speeches alike), two-minute points of order, no alternation — except on an item of
-    kind "debate", where the floor alternates between pro and contra.
-    """
-    return SpeakersRule(
-        alternate=kind is AgendaItemKind.DEBATE,
-        first_time_first=True,
-        speech_seconds=SPEECH_SECONDS,
-        point_of_order_seconds=POINT_OF_ORDER_SECONDS,
-    )
-
-
 @dataclasses.dataclass(frozen=True)
 class Floor:
     """An agenda item's speakers' list, as stored and as the rules see it."""
@@ -89,56 +56,6 @@ class Floor:
     item: AgendaItem
     rows: dict[int, SpeakerRequest]
     speakers: SpeakersList
-
-
-def _aware(at: dt.datetime) -> dt.datetime:
-    # SQLite hands timestamps back without their zone; they were written in UTC.
-    return at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
-
-
-def rebuild(rule: SpeakersRule, rows: list[SpeakerRequest]) -> SpeakersList:
-    """The pure list that the stored requests of one item amount to.
-
-    A request's `seq` is its row id: rows are inserted under the sitting's lock, in the
-    order of asking. Turns count in the order they started; guests' turns do not count.
-    """
-    members = [r for r in rows if r.mandate_id is not None and r.kind != LIST_CLOSED]
-    waiting = tuple(
-        Request(r.mandate_id or 0, Side(r.side), RequestKind(r.kind), r.id)
-        for r in members
-        if r.state == RequestState.WAITING
-    )
-    given = sorted(
-        (r for r in members if r.state in GIVEN and r.started_at is not None),
-        key=lambda r: (_aware(r.started_at or EPOCH), r.id),
-    )
-    history: list[Speech] = []
-    current: Speech | None = None
-    for row in given:
-        mandate_id, kind = row.mandate_id or 0, RequestKind(row.kind)
-        spoke = any(s.mandate_id == mandate_id and s.kind is RequestKind.SPEECH for s in history)
-        history.append(Speech(mandate_id, Side(row.side), kind, not spoke, row.time_limit_s))
-        if row.state == RequestState.SPEAKING:
-            current = history[-1]
-    return SpeakersList(
-        rule=rule,
-        waiting=waiting,
-        current=current,
-        history=tuple(history),
-        closed=any(r.kind == LIST_CLOSED for r in rows),
-        asked=max((r.id for r in rows), default=0) + 1,
-    )
-
-
-def _rows(session: Session, item_id: int) -> list[SpeakerRequest]:
-    return list(
-        session.scalars(
-            select(SpeakerRequest)
-            .where(SpeakerRequest.agenda_item_id == item_id)
-            .order_by(SpeakerRequest.id)
-            .execution_options(populate_existing=True)
-        )
-    )
 
 
 def check_floor(
@@ -158,7 +75,7 @@ def check_floor(
         raise ItemNotCurrent(
             f"agenda item {item.id} ({item.title}) is {item.state.value}, not under discussion"
         )
-    rows = _rows(session, item.id)
+    rows = item_rows(session, item.id)
     speakers = rebuild(speakers_rule(item.kind), rows)
     return Floor(org, sitting, item, {r.id: r for r in rows}, speakers)
 
@@ -238,7 +155,7 @@ def _end_running(session: Session, floor: Floor, now: dt.datetime, actor: str) -
     for row in running:
         row.state, row.ended_at = RequestState.SPOKEN.value, now
         session.flush()
-        spoke = int((now - _aware(row.started_at or now)).total_seconds())
+        spoke = int((now - aware(row.started_at or now)).total_seconds())
         limit = row.time_limit_s
         over = limit is not None and spoke > limit
         _record(session, floor, "ended", row, actor, seconds=spoke, limit_s=limit, over=over)
@@ -361,62 +278,3 @@ def hear_guest(
     )
     _record(session, floor, "guest_heard", row, actor, limit_s=limit)
     return row
-
-
-def speakers_state(session: Session, item_id: int) -> dict[str, Any]:
-    """Who has the floor (since when, until when) and who waits, in the order of calling."""
-    item = session.get(AgendaItem, item_id)
-    if item is None:
-        raise NotFound(f"no agenda item {item_id}")
-    rows = _rows(session, item.id)
-    rule = speakers_rule(item.kind)
-    speakers = rebuild(rule, rows)
-    mandates = {r.mandate_id for r in rows if r.mandate_id is not None}
-    found = session.execute(
-        select(Mandate.id, Person.name)
-        .join(Person, Mandate.person_id == Person.id)
-        .where(Mandate.id.in_(mandates))
-    )
-    names: dict[int, str] = dict(found.all())
-    current: dict[str, Any] | None = None
-    running = next((r for r in rows if r.state == RequestState.SPEAKING), None)
-    if running is not None and running.started_at is not None:
-        started, limit = _aware(running.started_at), running.time_limit_s
-        current = {
-            "request": running.id,
-            "mandate": running.mandate_id,
-            "person": names.get(running.mandate_id or 0) or running.guest,
-            "guest": running.guest is not None,
-            "side": running.side,
-            "kind": running.kind,
-            "started_at": started.isoformat(),
-            "time_limit_s": limit,
-            "ends_by": (started + dt.timedelta(seconds=limit)).isoformat() if limit else None,
-        }
-    queue = []
-    for position, request in enumerate(speakers.queue, start=1):
-        first = not speakers.has_spoken(request.mandate_id)
-        queue.append(
-            {
-                "position": position,
-                "request": request.seq,
-                "mandate": request.mandate_id,
-                "person": names.get(request.mandate_id),
-                "side": request.side.value,
-                "kind": request.kind.value,
-                "first": first,
-                "time_limit_s": rule.limit(request.kind, first),
-            }
-        )
-    return {
-        "item": item.id,
-        "sitting": item.sitting_id,
-        "title": item.title,
-        "kind": item.kind.value,
-        "item_state": item.state.value,
-        "closed": speakers.closed,
-        "rule": dataclasses.asdict(rule),
-        "current": current,
-        "queue": queue,
-        "turns_given": sum(1 for r in rows if r.state in GIVEN),
-    }

@@ -34,9 +34,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tauride.domain.tally.condorcet import pairwise_matrix, ranked_pairs, schulze
+from tauride.domain.tally.irv import irv
 from tauride.domain.tally.profile import Profile
 from tauride.domain.tally.records import CountResult
-from tauride.domain.tally.single import borda, irv, plurality
+from tauride.domain.tally.single import borda, plurality
 
 # pref-voting compiles its kernels with numba on first call, which takes far longer than
 # running them uncompiled on profiles this small. Must be set before numba is imported.

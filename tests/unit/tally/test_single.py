@@ -9,10 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tauride.domain.tally.condorcet import ranked_pairs, schulze
+from tauride.domain.tally.irv import irv
 from tauride.domain.tally.lots import draw_lot
 from tauride.domain.tally.profile import Profile
 from tauride.domain.tally.records import CountResult
-from tauride.domain.tally.single import approval, borda, irv, plurality
+from tauride.domain.tally.single import approval, borda, plurality
 
 Method = Callable[..., CountResult]
 SEED = 1917

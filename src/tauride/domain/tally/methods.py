@@ -8,11 +8,12 @@ from typing import Protocol
 import numpy as np
 
 from tauride.domain.tally.condorcet import ranked_pairs, schulze
+from tauride.domain.tally.irv import irv
 from tauride.domain.tally.lots import seed_from_bytes
 from tauride.domain.tally.meek import meek
 from tauride.domain.tally.profile import Profile
 from tauride.domain.tally.records import CountResult
-from tauride.domain.tally.single import approval, borda, irv, plurality
+from tauride.domain.tally.single import approval, borda, plurality
 from tauride.domain.tally.stv_scottish import scottish_stv
 from tauride.domain.tally.wigm import wigm
 
