@@ -15,13 +15,13 @@ from tauride.cli.main import app as main_app
 from tauride.db.models import JournalRecord, Organization
 from tauride.db.petitions import Petition
 from tauride.domain.errors import Conflict, InvalidInput
+from tauride.domain.petitions import BadPetitionTransition, PetitionKind, PetitionState
 from tauride.domain.polls import PollMethod
 from tauride.domain.procedure import MotionKind, MotionState
 from tauride.domain.sittings import AgendaItemKind, SittingState
 from tauride.services import motions, petitions, polls, sittings
 from tauride.services.bodies import current_memberships, get_body
 from tauride.services.examples import example_path, load_folder
-from tauride.services.petitions import BadPetitionTransition, PetitionKind, PetitionState
 from tauride.services.speakers import ItemNotCurrent
 from tauride.services.speakers_list import speakers_state
 

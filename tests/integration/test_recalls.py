@@ -27,6 +27,7 @@ from tauride.db.models import (
 )
 from tauride.db.petitions import RecallSignature
 from tauride.domain.errors import Conflict, InvalidInput, TaurideError
+from tauride.domain.recalls import NotOnRoll
 from tauride.queries.journal import journal_entries
 from tauride.queries.organizations import body_members
 from tauride.services import constituencies, recalls
@@ -194,7 +195,7 @@ def test_alternate_steps_in_for_a_group_that_recalls_its_deputy(
     recall = recalls.open_recall(session, org, deputy.id, actor="t")
     with pytest.raises(InvalidInput, match="name the signer's unit"):
         recalls.sign(session, org, recall.id, "N-0001", actor="t")
-    with pytest.raises(recalls.NotOnRoll):
+    with pytest.raises(NotOnRoll):
         recalls.sign(session, org, recall.id, "N-0001", constituency=PLANT, actor="t")
     for i in range(1, 139):
         recalls.sign(session, org, recall.id, f"N-{i:04d}", constituency=first, actor="t")

@@ -7,9 +7,9 @@ from typing import Any
 import typer
 
 from tauride.cli.context import ACTOR, print_json, unit_of_work
+from tauride.domain.petitions import PetitionKind
 from tauride.services import petitions
 from tauride.services.organizations import get_organization
-from tauride.services.petitions import PetitionKind
 
 app = typer.Typer(
     help="Appeals, petitions and delegations to a body: submit, agenda, hear, answer.",

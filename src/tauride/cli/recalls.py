@@ -9,6 +9,7 @@ import typer
 from tauride.cli.context import ACTOR, print_json, unit_of_work
 from tauride.cli.errors import fail
 from tauride.domain.errors import TaurideError
+from tauride.domain.recalls import RecallState
 from tauride.services import recalls
 from tauride.services.organizations import get_organization
 
@@ -82,7 +83,7 @@ def sign_command(
             raise fail([*problems, "no signature recorded"])
         state = recalls.recall_state(session, recall, org=org)
     print(f"{organization}: recall {recall}: {count:,} of {state['needed']:,} signatures")
-    if state["state"] == recalls.RecallState.BALLOT:
+    if state["state"] == RecallState.BALLOT:
         print("threshold reached: the recall ballot is due")
 
 

@@ -11,10 +11,6 @@ answered once that motion is decided, carried or lost.
 from __future__ import annotations
 
 import datetime as dt
-import enum
-from collections.abc import Mapping
-from fractions import Fraction
-from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import select
@@ -25,6 +21,16 @@ from tauride.db.petitions import Petition
 from tauride.db.polls import Motion
 from tauride.db.sittings import AgendaItem
 from tauride.domain.errors import Conflict, InvalidInput, NotFound
+from tauride.domain.petitions import (
+    ANSWERING_KINDS,
+    FATES,
+    PETITION_ITEMS,
+    PetitionKind,
+    PetitionState,
+    petition_transition,
+    share_signed,
+    transitions,
+)
 from tauride.domain.procedure import TERMINAL, MotionKind, MotionState
 from tauride.domain.sittings import AgendaItemKind, AgendaItemState
 from tauride.services import journal, sittings, speakers
@@ -32,72 +38,6 @@ from tauride.services.bodies import get_body
 
 TITLE_MAX = 500
 LABEL_MAX = 300
-
-
-class PetitionKind(enum.StrEnum):
-    APPEAL = "appeal"
-    PETITION = "petition"
-    DELEGATION = "delegation"
-
-
-class PetitionState(enum.StrEnum):
-    SUBMITTED = "submitted"
-    ON_AGENDA = "on-agenda"
-    HEARD = "heard"
-    ANSWERED = "answered"
-
-
-P = PetitionState
-TRANSITIONS: Mapping[PetitionState, frozenset[PetitionState]] = MappingProxyType(
-    {
-        P.SUBMITTED: frozenset({P.ON_AGENDA}),
-        # A written appeal may be answered without anyone being heard.
-        P.ON_AGENDA: frozenset({P.HEARD, P.ANSWERED}),
-        P.HEARD: frozenset({P.ANSWERED}),
-        P.ANSWERED: frozenset(),
-    }
-)
-"""Every state and the states a petition may pass to."""
-
-# A delegation came to be heard: the body answers it only after hearing it.
-DELEGATION_TRANSITIONS: Mapping[PetitionState, frozenset[PetitionState]] = MappingProxyType(
-    dict(TRANSITIONS) | {P.ON_AGENDA: frozenset({P.HEARD})}
-)
-
-# The motions that answer: a resolution, moved as a main motion or substituted for one.
-ANSWERING_KINDS = frozenset({MotionKind.MAIN, MotionKind.SUBSTITUTE})
-FATES = frozenset({MotionState.CARRIED, MotionState.LOST})
-# Items a petition may join instead of getting an item of its own.
-PETITION_ITEMS = frozenset({AgendaItemKind.DELEGATIONS, AgendaItemKind.RESOLUTION})
-
-
-class BadPetitionTransition(Conflict):
-    kind = "bad-petition-transition"
-
-
-def transitions(kind: PetitionKind) -> Mapping[PetitionState, frozenset[PetitionState]]:
-    """The state machine of a petition of this kind."""
-    return DELEGATION_TRANSITIONS if kind is PetitionKind.DELEGATION else TRANSITIONS
-
-
-def petition_transition(
-    kind: PetitionKind, current: PetitionState, target: PetitionState, *, what: str = ""
-) -> PetitionState:
-    """Decide whether a petition of this kind may pass from `current` to `target`."""
-    allowed = transitions(kind)[current]
-    if target not in allowed:
-        exits = ", ".join(sorted(s.value for s in allowed)) or "nothing: it has been answered"
-        raise BadPetitionTransition(
-            f"{what}a {kind.value} cannot pass from {current.value} to {target.value} "
-            f"(allowed: {exits})"
-        )
-    return target
-
-
-def share_signed(signatures: int, size: int) -> str | None:
-    """The share of a constituency that signed, as an exact reduced fraction "n/d"."""
-    share = Fraction(signatures, size) if size > 0 else None
-    return None if share is None else f"{share.numerator}/{share.denominator}"
 
 
 def get_petition(session: Session, org: Organization, petition_id: int) -> Petition:
@@ -366,7 +306,9 @@ def note_decision(
         return []
     answering = Petition.answer_motion_id == motion.id
     waiting = session.scalars(
-        select(Petition.id).where(answering, Petition.state != P.ANSWERED).order_by(Petition.id)
+        select(Petition.id)
+        .where(answering, Petition.state != PetitionState.ANSWERED)
+        .order_by(Petition.id)
     ).all()
     answered = []
     for petition_id in waiting:

@@ -15,7 +15,6 @@ still verifies.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from fractions import Fraction
 from typing import Any
 
@@ -28,41 +27,16 @@ from tauride.db.petitions import Recall, RecallSignature
 from tauride.domain import majority, majority_figures
 from tauride.domain.commitments import commitment
 from tauride.domain.errors import Conflict, InvalidInput, NotFound
+from tauride.domain.recalls import (
+    LIVE,
+    DoubleSignature,
+    NotOnRoll,
+    PetitionClosed,
+    RecallState,
+    signatures_needed,
+)
 from tauride.services import bodies, journal, mandates
 from tauride.services.organizations import current_constitution
-
-
-class RecallState(enum.StrEnum):
-    OPEN = "open"  # collecting signatures
-    BALLOT = "ballot"  # threshold reached: the recall ballot is due
-    CARRIED = "carried"  # the mandate ended
-    FAILED = "failed"  # the ballot was lost: the delegate stays
-
-
-LIVE = (RecallState.OPEN, RecallState.BALLOT)
-
-
-class NotOnRoll(Conflict):
-    """The signer is not on the roll of the constituency that elected the delegate."""
-
-    kind = "not-on-roll"
-
-
-class DoubleSignature(Conflict):
-    """The constituent has signed this petition already."""
-
-    kind = "double-signature"
-
-
-class PetitionClosed(Conflict):
-    """The petition takes no more signatures: threshold reached, decided, or mandate ended."""
-
-    kind = "petition-closed"
-
-
-def signatures_needed(threshold: Fraction, size: int) -> int:
-    """Decide the fewest signatures that reach `threshold` of `size`: count × d ≥ n × size."""
-    return -(-threshold.numerator * size // threshold.denominator)
 
 
 def get_recall(
