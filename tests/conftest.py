@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from tauride.config import get_settings
 from tauride.db.engine import build_engine, normalize_url
 from tauride.db.migrate import upgrade
+from tauride.domain.errors import TaurideError
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -153,3 +155,32 @@ def use_database(monkeypatch: pytest.MonkeyPatch, fresh_database_url: str) -> It
     get_settings.cache_clear()
     yield fresh_database_url
     get_settings.cache_clear()
+
+
+Race = Callable[[list[Callable[[], None]]], list[TaurideError]]
+
+
+def run_together(workers: list[Callable[[], None]]) -> list[TaurideError]:
+    """Start every worker at the same moment on its own thread; return the refusals."""
+    errors: list[TaurideError] = []
+    start = threading.Barrier(len(workers))
+
+    def run(work: Callable[[], None]) -> None:
+        start.wait()
+        try:
+            work()
+        except TaurideError as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors
+
+
+@pytest.fixture
+def race() -> Race:
+    """Run acts at the same moment on several threads (each worker owns its transaction)."""
+    return run_together

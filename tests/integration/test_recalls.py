@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,9 @@ from tauride.services import constituencies, recalls
 from tauride.services.examples import example_path, load_folder
 from tauride.services.mandates import electing_units, seated_mandates
 from tauride.services.organizations import get_organization
+
+# The `race` fixture of tests/conftest.py: acts started together on threads.
+Race = Callable[[list[Callable[[], None]]], list[TaurideError]]
 
 runner = CliRunner()
 ORG = "st-petersburg-1905"
@@ -272,25 +274,6 @@ def test_petition_needs_a_roll_and_a_constituency_seat(session: Session, org: Or
         recalls.record_ballot(session, org, recall.id, yes=1, no=0, actor="t")
 
 
-def _race(workers: list[Callable[[], None]]) -> list[TaurideError]:
-    errors: list[TaurideError] = []
-    start = threading.Barrier(len(workers))
-
-    def run(work: Callable[[], None]) -> None:
-        start.wait()
-        try:
-            work()
-        except TaurideError as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
-
-
 def _signing(engine: Engine, recall_id: int, roll_number: str) -> Callable[[], None]:
     def work() -> None:
         with session_factory(engine)() as session, session.begin():
@@ -312,10 +295,12 @@ def _petition(url: str, presigned: int) -> tuple[Engine, int]:
     return engine, recall.id
 
 
-def test_concurrent_signatures_by_one_worker_count_once(fresh_database_url: str) -> None:
+def test_concurrent_signatures_by_one_worker_count_once(
+    fresh_database_url: str, race: Callable[[list[Callable[[], None]]], list[TaurideError]]
+) -> None:
     engine, recall_id = _petition(fresh_database_url, 0)
     try:
-        errors = _race([_signing(engine, recall_id, "V-0042") for _ in range(6)])
+        errors = race([_signing(engine, recall_id, "V-0042") for _ in range(6)])
         assert len(errors) == 5
         assert all(e.kind == "double-signature" for e in errors)
         with session_factory(engine)() as session:
@@ -324,10 +309,12 @@ def test_concurrent_signatures_by_one_worker_count_once(fresh_database_url: str)
         engine.dispose()
 
 
-def test_concurrent_signatures_cross_the_threshold_once(fresh_database_url: str) -> None:
+def test_concurrent_signatures_cross_the_threshold_once(
+    fresh_database_url: str, race: Callable[[list[Callable[[], None]]], list[TaurideError]]
+) -> None:
     engine, recall_id = _petition(fresh_database_url, 260)
     try:
-        errors = _race([_signing(engine, recall_id, f"V-{i:04d}") for i in range(261, 271)])
+        errors = race([_signing(engine, recall_id, f"V-{i:04d}") for i in range(261, 271)])
         assert len(errors) == 5
         assert all(e.kind == "petition-closed" for e in errors)
         with session_factory(engine)() as session:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 from sqlalchemy import Engine, func, select
@@ -19,24 +18,8 @@ from tauride.services.bodies import current_memberships, get_body
 from tauride.services.examples import example_path, load_folder
 from tauride.services.organizations import get_organization
 
-
-def _race(workers: list[Callable[[], None]]) -> list[BaseException]:
-    errors: list[BaseException] = []
-    start = threading.Barrier(len(workers))
-
-    def run(work: Callable[[], None]) -> None:
-        start.wait()
-        try:
-            work()
-        except TaurideError as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
+# The `race` fixture of tests/conftest.py: acts started together on threads.
+Race = Callable[[list[Callable[[], None]]], list[TaurideError]]
 
 
 def _setup(url: str) -> tuple[Engine, int, list[int]]:
@@ -69,11 +52,13 @@ def _in_transaction(
     return work
 
 
-def test_concurrent_casts_by_one_delegate_count_once(fresh_database_url: str) -> None:
+def test_concurrent_casts_by_one_delegate_count_once(
+    fresh_database_url: str, race: Callable[[list[Callable[[], None]]], list[TaurideError]]
+) -> None:
     engine, poll_id, voting = _setup(fresh_database_url)
     try:
         voter = voting[0]
-        errors = _race(
+        errors = race(
             [_in_transaction(engine, polls.cast_ballot, poll_id, voter, "yes") for _ in range(6)]
         )
         assert len(errors) == 5
@@ -84,7 +69,9 @@ def test_concurrent_casts_by_one_delegate_count_once(fresh_database_url: str) ->
         engine.dispose()
 
 
-def test_close_racing_with_casts_counts_exactly_the_participants(fresh_database_url: str) -> None:
+def test_close_racing_with_casts_counts_exactly_the_participants(
+    fresh_database_url: str, race: Callable[[list[Callable[[], None]]], list[TaurideError]]
+) -> None:
     engine, poll_id, voting = _setup(fresh_database_url)
     try:
         casts = [_in_transaction(engine, polls.cast_ballot, poll_id, m, "yes") for m in voting]
@@ -92,7 +79,7 @@ def test_close_racing_with_casts_counts_exactly_the_participants(fresh_database_
         def close(session: Session, org: Organization, pid: int) -> None:
             polls.close_poll(session, org, pid, actor="chair")
 
-        errors = _race([*casts, _in_transaction(engine, close, poll_id)])
+        errors = race([*casts, _in_transaction(engine, close, poll_id)])
         assert all(getattr(e, "kind", "") == "poll-closed" for e in errors)
         with session_factory(engine)() as session:
             ballots = session.scalar(select(func.count()).select_from(Ballot))

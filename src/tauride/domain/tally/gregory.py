@@ -146,26 +146,38 @@ class _Count:
                 self.pending.add(c)
         return [Decision("elected", (self.names[c],), self.rules.cite["quota"]) for c in reached]
 
+    def choose(
+        self, tied: list[int], decisions: list[Decision], *, highest: bool, purpose: str
+    ) -> int:
+        """Decide which of `tied` is dealt with first: by earlier stages, then by lot.
+
+        Surpluses (rule 49) look for the highest earlier total, exclusions (rule 51) for
+        the lowest; the decision, when there was a tie, is appended to `decisions`.
+        """
+        if len(tied) == 1:
+            return tied[0]
+        surplus = highest
+        tie = break_tie(
+            tied,
+            self.history,
+            highest=highest,
+            names=self.names,
+            seed=self.seed,
+            purpose=purpose,
+            what="equal surpluses" if surplus else "equal fewest votes",
+            lookback_rule=self.rules.cite["surplus_tie" if surplus else "exclusion_tie"],
+            lot_rule=self.rules.cite["surplus_lot" if surplus else "exclusion_lot"],
+        )
+        self.lot_drawn = self.lot_drawn or tie.by_lot
+        decisions.append(tie.decision)
+        return tie.chosen
+
     def transfer_surplus(self, stage: int) -> tuple[list[Decision], dict[int, Any], str]:
         """Rules 48 and 49: transfer the largest surplus, every paper at its share of it."""
         largest = max(self.totals[c] for c in self.pending)
         tied = [c for c in self.pending if self.totals[c] == largest]
         decisions: list[Decision] = []
-        source = tied[0]
-        if len(tied) > 1:
-            tie = break_tie(
-                tied,
-                self.history,
-                highest=True,
-                names=self.names,
-                seed=self.seed,
-                purpose=f"surplus at stage {stage}",
-                what="equal surpluses",
-                lookback_rule=self.rules.cite["surplus_tie"],
-                lot_rule=self.rules.cite["surplus_lot"],
-            )
-            source, self.lot_drawn = tie.chosen, self.lot_drawn or tie.by_lot
-            decisions.append(tie.decision)
+        source = self.choose(tied, decisions, highest=True, purpose=f"surplus at stage {stage}")
         self.pending.discard(source)
         total = self.totals[source]
         surplus = total - self.quota
@@ -188,21 +200,7 @@ class _Count:
         lowest = min(self.totals[c] for c in continuing)
         tied = [c for c in continuing if self.totals[c] == lowest]
         decisions: list[Decision] = []
-        source = tied[0]
-        if len(tied) > 1:
-            tie = break_tie(
-                tied,
-                self.history,
-                highest=False,
-                names=self.names,
-                seed=self.seed,
-                purpose=f"exclusion at stage {stage}",
-                what="equal fewest votes",
-                lookback_rule=self.rules.cite["exclusion_tie"],
-                lot_rule=self.rules.cite["exclusion_lot"],
-            )
-            source, self.lot_drawn = tie.chosen, self.lot_drawn or tie.by_lot
-            decisions.append(tie.decision)
+        source = self.choose(tied, decisions, highest=False, purpose=f"exclusion at stage {stage}")
         self.state[source] = EXCLUDED
         decisions.append(Decision("excluded", (self.names[source],), self.rules.cite["exclusion"]))
         total = self.totals[source]
