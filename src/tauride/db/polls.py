@@ -41,6 +41,8 @@ class Motion(Base):
     state: Mapped[str] = mapped_column(String(16))
     # Motions of several bodies on the same matter are linked by it (concurrence, conflicts).
     matter: Mapped[str | None] = mapped_column(String(200), index=True)
+    # A motion to recall an officer that this body elected: the office term it would end.
+    office_term_id: Mapped[int | None] = mapped_column(ForeignKey("office_terms.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 

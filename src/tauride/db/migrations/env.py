@@ -7,6 +7,7 @@ from alembic import context
 import tauride.db.models
 import tauride.db.petitions
 import tauride.db.polls
+import tauride.db.roll_votes
 import tauride.db.sittings  # noqa: F401 — these imports register every table on the metadata
 from tauride.db.base import Base
 from tauride.db.engine import build_engine
