@@ -36,7 +36,8 @@ demo: install
 	TAURIDE_DATABASE_URL=$(DEMO_DB) $(RUN) tauride db upgrade
 	TAURIDE_DATABASE_URL=$(DEMO_DB) $(RUN) tauride init --example $(DEMO_EXAMPLE) --if-missing >/dev/null
 	TAURIDE_DATABASE_URL=$(DEMO_DB) $(RUN) tauride org show $(DEMO_EXAMPLE)
-	@echo 'The web app (tauride serve) is not part of this release yet; it will answer at http://127.0.0.1:8000'
+	@echo 'Serving on http://127.0.0.1:8000 (API under /api/v1, documentation at /docs); Ctrl-C stops.'
+	TAURIDE_DATABASE_URL=$(DEMO_DB) $(RUN) tauride serve --host 127.0.0.1 --port 8000
 
 lint: install
 	$(RUN) ruff format --check src tests bench

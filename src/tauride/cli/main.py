@@ -23,6 +23,7 @@ from tauride.cli import (
 from tauride.cli.apportion import apportion_command
 from tauride.cli.minutes import minutes_command, record_command
 from tauride.cli.power import power_command
+from tauride.cli.serve import serve_command
 from tauride.cli.tally import tally_command
 
 app = typer.Typer(
@@ -55,6 +56,7 @@ app.command("tally")(tally_command)
 app.command("power")(power_command)
 app.command("minutes")(minutes_command)
 app.command("record")(record_command)
+app.command("serve")(serve_command)
 app.add_typer(db.app, name="db")
 app.add_typer(constitution.app, name="constitution")
 app.add_typer(organizations.app, name="org")

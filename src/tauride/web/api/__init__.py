@@ -1,0 +1,9 @@
+"""The JSON API under /api/v1: one module per context, each a router."""
+
+from fastapi import APIRouter
+
+from tauride.web.api import journal, organizations
+
+router = APIRouter()
+router.include_router(organizations.router)
+router.include_router(journal.router)

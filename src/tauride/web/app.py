@@ -1,0 +1,109 @@
+"""The application factory: settings in, a FastAPI app out."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+
+from tauride import __version__
+from tauride.config import Settings, get_settings
+from tauride.db.engine import build_engine
+from tauride.db.migrate import is_at_head
+from tauride.web import problems
+from tauride.web.api import router as api_router
+from tauride.web.database import Database
+
+SECURITY_HEADERS = {
+    # No inline script or style anywhere: pages load their code and styles from /static.
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+# The browsable docs load their script and styles from a CDN; on those pages only, and only
+# for them, the policy names it.
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' https://cdn.jsdelivr.net 'unsafe-inline'; "
+    "style-src 'self' https://cdn.jsdelivr.net 'unsafe-inline'; "
+    "img-src 'self' data: https://fastapi.tiangolo.com; frame-ancestors 'none'"
+)
+
+
+class SecurityHeaders(BaseHTTPMiddleware):
+    """Add the security headers to every response."""
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.url.path in ("/docs", "/redoc"):
+            response.headers["Content-Security-Policy"] = DOCS_CSP
+        return response
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application for these settings (the environment's by default)."""
+    config = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = build_engine(config.database_url, busy_timeout_ms=config.sqlite_busy_timeout_ms)
+        app.state.database = Database(engine)
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="Tauride",
+        version=__version__,
+        summary="Council democracy: constituencies, recallable delegates, bodies and votes.",
+        lifespan=lifespan,
+    )
+    app.state.settings = config
+    app.add_middleware(SecurityHeaders)
+    problems.install(app)
+    app.include_router(api_router, prefix="/api/v1")
+
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict[str, str]:
+        """The process is up (for load balancers: restart it if this fails)."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["health"], responses={503: {"model": problems.Problem}})
+    def readyz(request: Request) -> Any:
+        """The database answers and its schema is at the newest migration."""
+        database: Database = request.app.state.database
+        try:
+            with database.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            at_head = is_at_head(database.engine)
+        except SQLAlchemyError as exc:
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            return problems.problem_response(
+                request, 503, "database-unreachable", [f"database: {reason}"]
+            )
+        if not at_head:
+            return problems.problem_response(
+                request, 503, "schema-outdated", ["database: not at the newest schema"]
+            )
+        return JSONResponse({"status": "ready"})
+
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """The factory uvicorn calls in each worker process."""
+    return create_app()

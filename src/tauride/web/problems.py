@@ -1,0 +1,87 @@
+"""Errors as RFC 9457 problem details, with a stable `type` per rule that refused an act.
+
+A refused act raises a `TaurideError` whose `kind` names the rule ("poll-closed",
+"no-quorum", "double-vote"); the problem's `type` is `/problems/<kind>`, a relative URI that
+the application itself documents. Everything the user gave wrong is listed in `errors`.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from tauride.domain.errors import Conflict, InvalidInput, NotFound, TaurideError
+
+MEDIA_TYPE = "application/problem+json"
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, with the list of every mistake found."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    errors: list[str] = []
+
+
+def status_of(error: TaurideError) -> int:
+    """The HTTP status of a refused act: by its family, not by its rule."""
+    if isinstance(error, NotFound):
+        return HTTPStatus.NOT_FOUND
+    if isinstance(error, Conflict):
+        return HTTPStatus.CONFLICT
+    if isinstance(error, InvalidInput):
+        return HTTPStatus.UNPROCESSABLE_ENTITY
+    return HTTPStatus.BAD_REQUEST
+
+
+def problem_response(
+    request: Request, status: int, kind: str, errors: list[str], *, title: str | None = None
+) -> JSONResponse:
+    """A problem+json response for `kind`, listing `errors`."""
+    body = Problem(
+        type=f"/problems/{kind}",
+        title=title or kind.replace("-", " ").capitalize(),
+        status=status,
+        detail="; ".join(errors) if errors else HTTPStatus(status).phrase,
+        instance=request.url.path,
+        errors=errors,
+    )
+    return JSONResponse(body.model_dump(), status_code=status, media_type=MEDIA_TYPE)
+
+
+def _field(loc: tuple[int | str, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "cookie")]
+    place = ".".join(parts)
+    where = str(loc[0]) if loc else ""
+    return f"{where}:{place}" if where in ("query", "path", "header") and place else place
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn every error into problem details."""
+
+    @app.exception_handler(TaurideError)
+    async def _refused(request: Request, exc: TaurideError) -> JSONResponse:
+        return problem_response(request, status_of(exc), exc.kind, exc.problems)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [f"{_field(tuple(e['loc']))}: {e['msg']}".lstrip(": ") for e in exc.errors()]
+        return problem_response(request, HTTPStatus.UNPROCESSABLE_ENTITY, "invalid-input", errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        phrase = HTTPStatus(exc.status_code).phrase
+        kind = phrase.lower().replace(" ", "-")
+        detail = str(exc.detail) if exc.detail and exc.detail != phrase else phrase
+        response = problem_response(request, exc.status_code, kind, [detail], title=phrase)
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        return response
