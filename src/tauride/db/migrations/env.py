@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import tauride.db.accounts
 import tauride.db.models
 import tauride.db.petitions
 import tauride.db.polls
