@@ -22,6 +22,12 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     sqlite_busy_timeout_ms: int = 5000
+    # Web sessions: lifetime, and whether cookies need HTTPS (unset: everywhere but development).
+    session_hours: float = 12
+    cookie_secure: bool | None = None
+    # Requests per minute allowed per client address before 429 (login) and per account (cast).
+    login_rate_per_minute: int = 10
+    cast_rate_per_minute: int = 120
 
     @model_validator(mode="after")
     def _secret_required_outside_development(self) -> Settings:
@@ -35,6 +41,15 @@ class Settings(BaseSettings):
                 "TAURIDE_ENVIRONMENT is not development"
             )
         return self
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Whether session cookies are sent over HTTPS only."""
+        return (
+            self.cookie_secure
+            if self.cookie_secure is not None
+            else (self.environment != "development")
+        )
 
     @property
     def effective_secret_key(self) -> str:

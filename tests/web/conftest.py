@@ -2,24 +2,109 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from tauride.config import Settings
 from tauride.db.engine import build_engine, transaction
+from tauride.db.models import Mandate
+from tauride.services import accounts
 from tauride.services.examples import example_path, load_folder
+from tauride.services.organizations import get_organization
 from tauride.web import create_app
 
+PASSWORD = "correct horse battery"  # noqa: S105 — a test account's
 
-@pytest.fixture
-def client(fresh_database_url: str) -> Iterator[TestClient]:
-    """A client of the app on a fresh database holding the Petrograd 1917 example."""
-    engine = build_engine(fresh_database_url)
+
+@dataclass
+class Site:
+    """The app under test, its database, and a way to make accounts in it."""
+
+    client: TestClient
+    url: str
+
+    def account(
+        self,
+        username: str,
+        role: str,
+        *,
+        mandate: int | None = None,
+        constituent: int | None = None,
+    ) -> str:
+        """Create an account with a role in petrograd-1917; return its username."""
+        engine = build_engine(self.url)
+        try:
+            with transaction(engine) as session:
+                org = get_organization(session, "petrograd-1917")
+                accounts.create_account(session, username, username.title(), password=PASSWORD)
+                accounts.grant_role(
+                    session,
+                    org,
+                    username,
+                    role,
+                    mandate_id=mandate,
+                    constituent_id=constituent,
+                    actor="test",
+                )
+        finally:
+            engine.dispose()
+        return username
+
+    def mandates(self, n: int = 2) -> list[int]:
+        engine = build_engine(self.url)
+        try:
+            with transaction(engine) as session:
+                return list(
+                    session.scalars(
+                        select(Mandate.id)
+                        .where(Mandate.consultative.is_(False))
+                        .order_by(Mandate.id)
+                        .limit(n)
+                    )
+                )
+        finally:
+            engine.dispose()
+
+    def bearer(self, username: str) -> dict[str, str]:
+        """Authorization headers of a fresh bearer token for the account."""
+        response = self.client.post(
+            "/api/v1/auth/tokens", json={"username": username, "password": PASSWORD}
+        )
+        assert response.status_code == 201, response.text
+        return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+def _load(url: str) -> None:
+    engine = build_engine(url)
     with transaction(engine) as session:
         load_folder(session, example_path("petrograd-1917"), actor="test")
     engine.dispose()
+
+
+@pytest.fixture
+def site(fresh_database_url: str) -> Iterator[Site]:
+    """The app on a fresh database holding the Petrograd 1917 example."""
+    _load(fresh_database_url)
     app = create_app(Settings(database_url=fresh_database_url))
     with TestClient(app) as test_client:
-        yield test_client
+        yield Site(test_client, fresh_database_url)
+
+
+@pytest.fixture
+def client(site: Site) -> TestClient:
+    return site.client
+
+
+@pytest.fixture
+def make_app(fresh_database_url: str) -> Callable[..., TestClient]:
+    """An app with settings of the test's choosing, on a fresh loaded database."""
+    _load(fresh_database_url)
+
+    def build(**settings: object) -> TestClient:
+        return TestClient(create_app(Settings(database_url=fresh_database_url, **settings)))  # type: ignore[arg-type]
+
+    return build

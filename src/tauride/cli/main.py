@@ -6,6 +6,7 @@ import typer
 
 from tauride import __version__
 from tauride.cli import (
+    accounts,
     analyze,
     constitution,
     data,
@@ -57,6 +58,7 @@ app.command("power")(power_command)
 app.command("minutes")(minutes_command)
 app.command("record")(record_command)
 app.command("serve")(serve_command)
+app.add_typer(accounts.app, name="account")
 app.add_typer(db.app, name="db")
 app.add_typer(constitution.app, name="constitution")
 app.add_typer(organizations.app, name="org")

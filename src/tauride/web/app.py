@@ -19,6 +19,7 @@ from tauride.db.migrate import is_at_head
 from tauride.web import problems
 from tauride.web.api import router as api_router
 from tauride.web.database import Database
+from tauride.web.ratelimit import RateLimiter
 
 SECURITY_HEADERS = {
     # No inline script or style anywhere: pages load their code and styles from /static.
@@ -73,6 +74,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = config
+    app.state.rate_limiters = {
+        "login": RateLimiter(config.login_rate_per_minute),
+        "poll.cast": RateLimiter(config.cast_rate_per_minute),
+    }
     app.add_middleware(SecurityHeaders)
     problems.install(app)
     app.include_router(api_router, prefix="/api/v1")

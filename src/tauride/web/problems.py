@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from tauride.domain.authorization import Forbidden, Unauthenticated
 from tauride.domain.errors import Conflict, InvalidInput, NotFound, TaurideError
 
 MEDIA_TYPE = "application/problem+json"
@@ -33,6 +34,13 @@ class Problem(BaseModel):
 
 def status_of(error: TaurideError) -> int:
     """The HTTP status of a refused act: by its family, not by its rule."""
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after is not None:
+        return HTTPStatus.TOO_MANY_REQUESTS
+    if isinstance(error, Unauthenticated):
+        return HTTPStatus.UNAUTHORIZED
+    if isinstance(error, Forbidden):
+        return HTTPStatus.FORBIDDEN
     if isinstance(error, NotFound):
         return HTTPStatus.NOT_FOUND
     if isinstance(error, Conflict):
@@ -69,7 +77,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(TaurideError)
     async def _refused(request: Request, exc: TaurideError) -> JSONResponse:
-        return problem_response(request, status_of(exc), exc.kind, exc.problems)
+        response = problem_response(request, status_of(exc), exc.kind, exc.problems)
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(retry_after)
+        if isinstance(exc, Unauthenticated):
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

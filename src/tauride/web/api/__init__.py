@@ -2,8 +2,10 @@
 
 from fastapi import APIRouter
 
-from tauride.web.api import journal, organizations
+from tauride.web.api import accounts, auth, journal, organizations
 
 router = APIRouter()
+router.include_router(auth.router)
+router.include_router(accounts.router)
 router.include_router(organizations.router)
 router.include_router(journal.router)

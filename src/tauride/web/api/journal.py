@@ -6,17 +6,20 @@ import json
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from tauride.domain.errors import InvalidInput
 from tauride.queries.journal import journal_entries, journal_page
 from tauride.queries.organizations import organization_summary
+from tauride.web.auth import Act, Context
 from tauride.web.database import DB
 from tauride.web.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
 
 router = APIRouter(prefix="/organizations/{slug}/journal", tags=["journal"])
+
+Reader = Annotated[Context, Depends(Act("journal.read"))]
 
 
 class JournalEntryRead(BaseModel):
@@ -35,16 +38,16 @@ class HeadRead(BaseModel):
 
 
 @router.get("/head")
-def head(slug: str, database: DB) -> HeadRead:
+def head(ctx: Reader, database: DB) -> HeadRead:
     """The newest entry's height and hash: what an organization publishes to be checked."""
     with database.unit_of_work() as session:
-        s = organization_summary(session, slug)
+        s = organization_summary(session, ctx.slug)
     return HeadRead(height=s.journal_height, head=s.journal_head)
 
 
 @router.get("")
 def entries(
-    slug: str,
+    ctx: Reader,
     database: DB,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query()] = None,
@@ -54,7 +57,7 @@ def entries(
     if not isinstance(after, int):
         raise InvalidInput("query:cursor: not a cursor this server issued")
     with database.unit_of_work() as session:
-        rows = journal_page(session, slug, after=after, limit=limit + 1)
+        rows = journal_page(session, ctx.slug, after=after, limit=limit + 1)
     page = rows[:limit]
     return Page(
         items=[JournalEntryRead(**e.to_dict()) for e in page],
@@ -63,10 +66,9 @@ def entries(
 
 
 @router.get("/export", response_class=StreamingResponse)
-def export(slug: str, database: DB) -> StreamingResponse:
+def export(ctx: Reader, database: DB) -> StreamingResponse:
     """The whole chain as JSON Lines, oldest first: what `tauride journal verify` checks."""
-    with database.unit_of_work() as session:
-        organization_summary(session, slug)  # a missing organization fails before streaming
+    slug = ctx.slug  # the dependency has found the organization: nothing fails mid-stream
 
     def body() -> Iterator[str]:
         with database.unit_of_work() as session:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from tauride.queries.organizations import (
@@ -12,10 +12,13 @@ from tauride.queries.organizations import (
     list_organizations,
     organization_summary,
 )
+from tauride.web.auth import Act, Context
 from tauride.web.database import DB
 from tauride.web.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_cursor, encode_cursor
 
 router = APIRouter(prefix="/organizations", tags=["organizations"])
+
+Reader = Annotated[Context, Depends(Act("organization.read"))]
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")]
 Cursor = Annotated[str | None, Query(description="`next_cursor` of the previous page.")]
@@ -89,10 +92,10 @@ def list_all(
 
 
 @router.get("/{slug}")
-def read(slug: str, database: DB) -> OrganizationRead:
+def read(ctx: Reader, database: DB) -> OrganizationRead:
     """What the organization consists of now: constituencies, mandates, bodies, journal head."""
     with database.unit_of_work() as session:
-        s = organization_summary(session, slug)
+        s = organization_summary(session, ctx.slug)
     return OrganizationRead(
         slug=s.slug,
         name=s.name,
@@ -106,8 +109,8 @@ def read(slug: str, database: DB) -> OrganizationRead:
 
 
 @router.get("/{slug}/bodies/{body}/members")
-def members(slug: str, body: str, database: DB) -> list[MemberRead]:
+def members(body: str, ctx: Reader, database: DB) -> list[MemberRead]:
     """The current members of a body, voting members first."""
     with database.unit_of_work() as session:
-        lines = body_members(session, slug, body)
+        lines = body_members(session, ctx.slug, body)
     return [MemberRead(**m.__dict__) for m in lines]
