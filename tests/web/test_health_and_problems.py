@@ -71,3 +71,11 @@ def test_security_headers_on_every_response(client: TestClient) -> None:
         assert "unsafe-inline" not in headers["content-security-policy"]
         assert headers["x-content-type-options"] == "nosniff"
         assert headers["x-frame-options"] == "DENY"
+
+
+def test_problem_types_are_documented_at_their_uri(client: TestClient) -> None:
+    kinds = {p["kind"]: p for p in client.get("/problems").json()}
+    for kind in ("double-vote", "no-quorum", "poll-closed", "not-entitled", "forbidden"):
+        assert kinds[kind]["type"] == f"/problems/{kind}"
+        assert client.get(f"/problems/{kind}").json() == kinds[kind]
+    assert client.get("/problems/no-such-thing").status_code == 404

@@ -82,6 +82,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.install(app)
     app.include_router(api_router, prefix="/api/v1")
 
+    @app.get("/problems", tags=["problems"])
+    def problem_types() -> list[problems.ProblemType]:
+        """Every problem type the API answers with: what each `type` URI means."""
+        return list(problems.catalogue().values())
+
+    @app.get("/problems/{kind}", tags=["problems"], responses={404: {"model": problems.Problem}})
+    def problem_type(kind: str, request: Request) -> Any:
+        """What one problem type means."""
+        found = problems.catalogue().get(kind)
+        if found is None:
+            return problems.problem_response(
+                request, 404, "not-found", [f"no problem type '{kind}'"]
+            )
+        return found
+
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:
         """The process is up (for load balancers: restart it if this fails)."""

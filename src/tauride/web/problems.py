@@ -7,6 +7,9 @@ the application itself documents. Everything the user gave wrong is listed in `e
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+from functools import lru_cache
 from http import HTTPStatus
 
 from fastapi import FastAPI, Request
@@ -15,6 +18,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+import tauride.domain
+import tauride.services
 from tauride.domain.authorization import Forbidden, Unauthenticated
 from tauride.domain.errors import Conflict, InvalidInput, NotFound, TaurideError
 
@@ -99,3 +104,45 @@ def install(app: FastAPI) -> None:
         for name, value in (exc.headers or {}).items():
             response.headers[name] = value
         return response
+
+
+class ProblemType(BaseModel):
+    """A kind of refusal: its stable name, HTTP status family and what it means."""
+
+    type: str
+    kind: str
+    description: str
+
+
+WEB_PROBLEMS = {
+    "schema-outdated": "The database answers but is not at the newest schema (readiness).",
+    "database-unreachable": "The database does not answer (readiness).",
+    "method-not-allowed": "The path exists but not with this HTTP method.",
+}
+
+
+def _subclasses(cls: type[TaurideError]) -> list[type[TaurideError]]:
+    found: list[type[TaurideError]] = []
+    for sub in cls.__subclasses__():
+        found.append(sub)
+        found.extend(_subclasses(sub))
+    return found
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, ProblemType]:
+    """Every problem type the API can answer with, from the refusals the code defines."""
+    for package in (tauride.domain, tauride.services):
+        for module in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
+            importlib.import_module(module.name)
+    types: dict[str, ProblemType] = {
+        kind: ProblemType(type=f"/problems/{kind}", kind=kind, description=text)
+        for kind, text in WEB_PROBLEMS.items()
+    }
+    classes: list[type[TaurideError]] = [TaurideError, *_subclasses(TaurideError)]
+    for cls in classes:
+        doc = " ".join((cls.__doc__ or "").split()) or cls.__name__
+        types.setdefault(
+            cls.kind, ProblemType(type=f"/problems/{cls.kind}", kind=cls.kind, description=doc)
+        )
+    return dict(sorted(types.items()))
