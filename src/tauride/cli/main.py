@@ -18,6 +18,7 @@ from tauride.cli import (
     petitions,
     polls,
     recalls,
+    roll_votes,
     sittings,
     speakers,
 )
@@ -75,6 +76,7 @@ app.add_typer(elections.app, name="election")
 app.add_typer(analyze.app, name="analyze")
 app.add_typer(petitions.app, name="petition")
 app.add_typer(recalls.app, name="recall")
+app.add_typer(roll_votes.app, name="vote")
 
 
 def run() -> None:

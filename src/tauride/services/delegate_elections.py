@@ -10,10 +10,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tauride.db.models import Constituency, Mandate, Organization, Person
+from tauride.db.roll_votes import RollVote
 from tauride.domain.errors import Conflict, InvalidInput, NotFound
+from tauride.domain.roll_votes import RollVoteState
 from tauride.domain.tally.blt import BltError, parse_blt
 from tauride.domain.tally.methods import count, profile_seed
 from tauride.domain.tally.profile import Profile
@@ -25,10 +28,18 @@ from tauride.services.mandates import electing_units, reweigh, seated_mandates
 def vacancies(
     session: Session, org: Organization, constituency_name: str
 ) -> tuple[Constituency, int]:
-    """The electing unit known by this name, and how many of its seats are vacant."""
+    """The electing unit known by this name, and how many of its seats are vacant.
+
+    Takes the organization's lock first, so that elections of one constituency fill its
+    seats one after another; refused while the constituency votes with codes on its seats.
+    """
+    journal.lock_organization(session, org.id)
     unit = electing_units(session, org.id).get(constituency_name)
     if unit is None:
         raise NotFound(f"no constituency '{constituency_name}' in {org.slug}")
+    where = (RollVote.constituency_id == unit.id, RollVote.state == RollVoteState.OPEN.value)
+    if voting := session.scalar(select(RollVote.id).where(*where, RollVote.recall_id.is_(None))):
+        raise Conflict(f"'{unit.name}' is electing by roll vote {voting}: close it first")
     seats = unit.seats or unit.consultative_seats
     vacant = seats - len(seated_mandates(session, unit.id))
     if vacant <= 0:
@@ -56,7 +67,7 @@ def elect_from_ballots(
         raise InvalidInput(
             f"{source}: the file elects {profile.seats} seat(s); '{unit.name}' has {vacant} vacant"
         )
-    return _seat_winners(
+    return seat_winners(
         session,
         org,
         unit,
@@ -86,7 +97,7 @@ def elect_by_counts(
     profile = Profile.from_ballots(
         names, [(n, [i]) for i, n in enumerate(counts.values()) if n], seats=vacant
     )
-    return _seat_winners(
+    return seat_winners(
         session,
         org,
         unit,
@@ -97,7 +108,7 @@ def elect_by_counts(
     )
 
 
-def _seat_winners(
+def seat_winners(
     session: Session,
     org: Organization,
     unit: Constituency,
@@ -106,8 +117,14 @@ def _seat_winners(
     method: str,
     actor: str,
     evidence: dict[str, object],
+    seed: int | None = None,
 ) -> CountResult:
-    seed = profile_seed(profile) >> 12  # 52 bits: exact as a JSON number in the journal
+    """Count the profile for the unit's seats, create the winners' mandates, recompose bodies.
+
+    The lot seed, unless given, is drawn from the profile (52 bits: exact in JSON).
+    """
+    if seed is None:
+        seed = profile_seed(profile) >> 12
     try:
         result = count(profile, method, seats=profile.seats, seed=seed)
     except ValueError as exc:

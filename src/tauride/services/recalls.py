@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from tauride.db.models import Constituency, Constituent, Mandate, MandateStatus, Organization
 from tauride.db.petitions import Recall, RecallSignature
+from tauride.db.roll_votes import RollVote
 from tauride.domain import majority, majority_figures
 from tauride.domain.commitments import commitment
 from tauride.domain.errors import Conflict, InvalidInput, NotFound
@@ -35,6 +36,7 @@ from tauride.domain.recalls import (
     RecallState,
     signatures_needed,
 )
+from tauride.domain.roll_votes import RollVoteState
 from tauride.services import bodies, journal, mandates
 from tauride.services.organizations import current_constitution
 
@@ -241,19 +243,39 @@ def record_ballot(
     abstain: int = 0,
     actor: str,
 ) -> bool:
-    """Decide a recall ballot from its tellers' counts; returns whether the recall carried.
+    """Decide a recall ballot from its tellers' counts (`decide_ballot`); whether it carried.
 
-    The constitution's `recall.ballot` rule judges the counts, with the constituency's size
-    as its members and everyone who took part as present. Each constituent weighs the same,
-    and a constituency's ballot has no chair to give a casting vote: a tie leaves the
-    delegate in office. A carried recall ends the mandate; the first active alternate steps
-    into the seat (other alternates now stand behind them), or a by-election is due; then
-    the constituency's card-vote weights and every body's membership are recomputed.
+    Refused while the constituency votes on it with codes: that vote's close decides it.
     """
     recall = get_recall(session, org, recall_id, lock=True)
+    where = (RollVote.recall_id == recall.id, RollVote.state == RollVoteState.OPEN.value)
+    if (voting := session.scalar(select(RollVote.id).where(*where))) is not None:
+        raise Conflict(f"recall {recall_id} is being decided by roll vote {voting}: close it")
+    return decide_ballot(session, org, recall, yes=yes, no=no, abstain=abstain, actor=actor)
+
+
+def decide_ballot(
+    session: Session,
+    org: Organization,
+    recall: Recall,
+    *,
+    yes: int,
+    no: int,
+    abstain: int,
+    actor: str,
+    evidence: dict[str, Any] | None = None,
+) -> bool:
+    """Decide a recall ballot from tellers' or a roll vote's counts; whether it carried.
+
+    The caller holds the recall's row lock. The constitution's `recall.ballot` rule judges
+    the counts, the constituency's size as its members, all who took part as present; no
+    casting vote: a tie keeps the delegate. A carried recall ends the mandate; the first
+    active alternate steps in (the others stand behind them), or a by-election is due;
+    weights and bodies are recomputed. `evidence` joins the `recall.decided` entry.
+    """
     if recall.state != RecallState.BALLOT:
         raise Conflict(
-            f"recall {recall_id} is {recall.state}: a ballot is held once the petition "
+            f"recall {recall.id} is {recall.state}: a ballot is held once the petition "
             "reaches its threshold, and only once"
         )
     mandate = _lock_mandate(session, org, recall.mandate_id)
@@ -261,15 +283,14 @@ def record_ballot(
         raise Conflict(f"mandate {mandate.id} has already ended ({mandate.status.value})")
     constituency = session.get_one(Constituency, recall.constituency_id)
     # Negative or fractional counts are refused by majority.decide; this one is ours.
-    if yes + no + abstain > constituency.size:
+    if (present := yes + no + abstain) > constituency.size:
         raise InvalidInput(
-            f"{yes + no + abstain:,} took part, but '{constituency.name}' has "
+            f"{present:,} took part, but '{constituency.name}' has "
             f"{constituency.size:,} constituents"
         )
     _, constitution = current_constitution(session, org.id)
     declared = constitution.recall.ballot
     rule = majority_figures.Rule(threshold=declared.threshold, base=declared.base, tie="lost")
-    present = yes + no + abstain
     tally = majority_figures.Tally(yes, no, abstain, present=present, members=constituency.size)
     outcome = majority.decide(tally, rule)
     carried = outcome.carried is True
@@ -277,20 +298,12 @@ def record_ballot(
     recall.state = (RecallState.CARRIED if carried else RecallState.FAILED).value
     recall.decided_at = dt.datetime.now(dt.UTC)
     session.flush()
-    payload = {
-        "recall": recall.id,
-        "mandate": mandate.id,
-        "person": mandate.person.name,
-        "constituency": constituency.name,
-        "members": constituency.size,
-        "yes": yes,
-        "no": no,
-        "abstain": abstain,
-        "rule": {"threshold": rule.threshold, "base": rule.base},
-        "required": int(outcome.required),
-        "carried": carried,
-        "reason": outcome.reason,
-    }
+    payload: dict[str, Any] = {"recall": recall.id, "mandate": mandate.id}
+    payload |= {"person": mandate.person.name, "constituency": constituency.name}
+    payload |= {"members": constituency.size, "yes": yes, "no": no, "abstain": abstain}
+    payload |= {"rule": {"threshold": rule.threshold, "base": rule.base}}
+    payload |= {"required": int(outcome.required), "carried": carried, "reason": outcome.reason}
+    payload |= evidence or {}
     _journal(session, org, "recall.decided", payload, actor=actor)
     if carried:
         _unseat(session, org, recall, mandate, constituency, actor=actor)
