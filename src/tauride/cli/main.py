@@ -19,6 +19,7 @@ from tauride.cli import (
     polls,
     recalls,
     roll_votes,
+    scenario,
     sittings,
     speakers,
 )
@@ -77,6 +78,7 @@ app.add_typer(analyze.app, name="analyze")
 app.add_typer(petitions.app, name="petition")
 app.add_typer(recalls.app, name="recall")
 app.add_typer(roll_votes.app, name="vote")
+app.add_typer(scenario.app, name="scenario")
 
 
 def run() -> None:

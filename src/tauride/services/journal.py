@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tauride.db.models import JournalRecord, Organization
-from tauride.domain.journal import JournalEntry, next_entry, utc_now_instant
+from tauride.domain.journal import JournalEntry, format_instant, next_entry, utc_now_instant
+
+_clock: ContextVar[Callable[[], datetime] | None] = ContextVar("journal_clock", default=None)
+
+
+@contextmanager
+def recorded_at(clock: Callable[[], datetime]) -> Iterator[None]:
+    """Stamp the acts appended inside the block with `clock()` instead of the present.
+
+    A scenario re-enacts a history (a sitting of 12 November 1905) into a database of its
+    own: its journal records the instants of that history, so that its minutes carry them.
+    """
+    token = _clock.set(clock)
+    try:
+        yield
+    finally:
+        _clock.reset(token)
 
 
 def lock_organization(session: Session, organization_id: int) -> Organization:
@@ -47,9 +67,10 @@ def append(
     height; the UNIQUE(organization, height) constraint backs this up.
     """
     lock_organization(session, organization_id)
+    clock = _clock.get()
     entry = next_entry(
         _last_entry(session, organization_id),
-        at=utc_now_instant(),
+        at=utc_now_instant() if clock is None else format_instant(clock()),
         actor=actor,
         kind=kind,
         payload=payload,
