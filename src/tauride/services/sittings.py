@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from tauride.db.models import BodyMembership, Mandate, MandateStatus, Organization
@@ -18,7 +18,7 @@ from tauride.domain.sittings import (
     sitting_transition,
 )
 from tauride.services import journal
-from tauride.services.bodies import current_memberships, get_body
+from tauride.services.bodies import get_body
 from tauride.services.organizations import current_constitution
 
 
@@ -136,10 +136,27 @@ def present_rows(session: Session, sitting_id: int) -> list[Attendance]:
 
 
 def _membership(session: Session, body_id: int, mandate_id: int) -> BodyMembership | None:
-    for membership in current_memberships(session, body_id):
-        if membership.mandate_id == mandate_id:
-            return membership
-    return None
+    return session.scalars(
+        select(BodyMembership)
+        .where(
+            BodyMembership.body_id == body_id,
+            BodyMembership.mandate_id == mandate_id,
+            BodyMembership.ended_at.is_(None),
+        )
+        .limit(1)
+    ).first()
+
+
+def _present(session: Session, sitting_id: int, mandate_ids: list[int]) -> dict[int, Attendance]:
+    """Attendance rows of those present now among these mandates (or sitting in for them)."""
+    rows = session.scalars(
+        select(Attendance).where(
+            Attendance.sitting_id == sitting_id,
+            Attendance.checked_out_at.is_(None),
+            or_(Attendance.mandate_id.in_(mandate_ids), Attendance.for_mandate_id.in_(mandate_ids)),
+        )
+    )
+    return {row.mandate_id: row for row in rows}
 
 
 def check_in(
@@ -163,7 +180,8 @@ def check_in(
         raise NotFound(f"no mandate {mandate_id} in {org.slug}")
     if mandate.status is not MandateStatus.ACTIVE:
         raise NotAMember(f"mandate {mandate_id} is {mandate.status.value}")
-    present = {row.mandate_id: row for row in present_rows(session, sitting.id)}
+    concerned = [mandate_id] + ([mandate.alternate_for_id] if mandate.alternate_for_id else [])
+    present = _present(session, sitting.id, concerned)
     if mandate_id in present:
         raise Conflict(f"{mandate.person.name} is already checked in")
     for_mandate: int | None = None
