@@ -2,10 +2,12 @@
 
 from fastapi import APIRouter
 
-from tauride.web.api import accounts, auth, journal, organizations
+from tauride.web.api import accounts, auth, journal, organizations, sittings, speakers
 
 router = APIRouter()
 router.include_router(auth.router)
 router.include_router(accounts.router)
 router.include_router(organizations.router)
 router.include_router(journal.router)
+router.include_router(sittings.router)
+router.include_router(speakers.router)
