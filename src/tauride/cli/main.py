@@ -12,8 +12,10 @@ from tauride.cli import (
     data,
     db,
     elections,
+    instructions,
     journal,
     motions,
+    offices,
     organizations,
     petitions,
     polls,
@@ -59,6 +61,7 @@ app.command("tally")(tally_command)
 app.command("power")(power_command)
 app.command("minutes")(minutes_command)
 app.command("record")(record_command)
+app.command("digest")(instructions.digest_command)
 app.command("serve")(serve_command)
 app.add_typer(accounts.app, name="account")
 app.add_typer(db.app, name="db")
@@ -77,8 +80,10 @@ app.add_typer(elections.app, name="election")
 app.add_typer(analyze.app, name="analyze")
 app.add_typer(petitions.app, name="petition")
 app.add_typer(recalls.app, name="recall")
-app.add_typer(roll_votes.app, name="vote")
 app.add_typer(scenario.app, name="scenario")
+app.add_typer(instructions.app, name="instruct")
+app.add_typer(offices.app, name="office")
+app.add_typer(roll_votes.app, name="vote")
 
 
 def run() -> None:

@@ -11,7 +11,8 @@ import typer
 
 from tauride.cli.context import print_json, unit_of_work, user_errors
 from tauride.domain.minutes_render import minutes_html, minutes_markdown, record_markdown
-from tauride.queries.minutes import delegate_record, sitting_minutes
+from tauride.domain.report_render import record_instructions_markdown
+from tauride.queries.minutes import delegate_record_and_instructions, sitting_minutes
 
 
 class MinutesFormat(enum.StrEnum):
@@ -48,10 +49,18 @@ def record_command(
     mandate: int = typer.Argument(..., help="The delegate's mandate number."),
     as_json: bool = typer.Option(False, "--json", help="Print the record as JSON."),
 ) -> None:
-    """Show how a delegate voted: named votes with the choice, secret ones by participation."""
+    """Show how a delegate voted: named votes with the choice, secret ones by participation;
+    and where their constituency had instructed them, whether they kept the instruction."""
     with unit_of_work() as session:
-        record = delegate_record(session, organization, mandate)
+        record, instructed = delegate_record_and_instructions(session, organization, mandate)
     if as_json:
-        print_json(dataclasses.asdict(record))
+        print_json(
+            {
+                **dataclasses.asdict(record),
+                "instructions": [dataclasses.asdict(i) for i in instructed],
+            }
+        )
     else:
         sys.stdout.write(record_markdown(record))
+        if instructed:
+            sys.stdout.write("\n" + record_instructions_markdown(instructed))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from tauride.domain.errors import NotFound
+from tauride.domain.instructions import RecordInstruction, delegate_instructions, fold_instructions
 from tauride.domain.journal import JournalEntry
 from tauride.domain.minutes_fold import JournalFold, fold_journal
 from tauride.domain.minutes_model import Participation, PollRecord, RecordLine, VotingRecord
@@ -31,7 +32,19 @@ def _participation(fold: JournalFold, poll: PollRecord, mandate_id: int) -> Part
 def voting_record(entries: Iterable[JournalEntry], mandate_id: int) -> VotingRecord:
     """Decide a delegate's record: every poll they were entitled to vote in, and what they
     did — the choice in a named poll, participation only in a secret one, or absence."""
-    fold = fold_journal(entries)
+    return _record(fold_journal(entries), mandate_id)
+
+
+def instructed_record(
+    entries: Iterable[JournalEntry], mandate_id: int
+) -> tuple[VotingRecord, tuple[RecordInstruction, ...]]:
+    """Decide a delegate's record and, beside it, the polls on which their constituency had
+    instructed them, with whether the record shows the instruction kept or breached."""
+    fold = fold_instructions(entries)
+    return _record(fold.journal, mandate_id), delegate_instructions(fold, mandate_id)
+
+
+def _record(fold: JournalFold, mandate_id: int) -> VotingRecord:
     delegate = fold.people.get(mandate_id)
     if delegate is None:
         raise NotFound(f"no mandate {mandate_id} in the journal of {fold.slug or 'this chain'}")

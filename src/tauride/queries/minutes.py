@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from tauride.domain.instructions import RecordInstruction
 from tauride.domain.minutes import minutes_of
 from tauride.domain.minutes_model import SittingMinutes, VotingRecord
-from tauride.domain.voting_record import voting_record
+from tauride.domain.voting_record import instructed_record, voting_record
 from tauride.queries.journal import journal_entries
 
 
@@ -22,3 +23,11 @@ def sitting_minutes(session: Session, slug: str, sitting_id: int) -> SittingMinu
 def delegate_record(session: Session, slug: str, mandate_id: int) -> VotingRecord:
     """How a delegate voted in every poll they were entitled to; NotFound if unknown."""
     return voting_record(journal_entries(session, slug), mandate_id)
+
+
+def delegate_record_and_instructions(
+    session: Session, slug: str, mandate_id: int
+) -> tuple[VotingRecord, tuple[RecordInstruction, ...]]:
+    """A delegate's record and the polls on which their constituency had instructed them,
+    kept, breached, absent or not known (secret ballot, show of hands)."""
+    return instructed_record(journal_entries(session, slug), mandate_id)

@@ -22,7 +22,7 @@ from tauride.domain.procedure import (
     lapse_dependents,
     transition,
 )
-from tauride.services import journal, matters, petitions, polls
+from tauride.services import journal, matters, offices, petitions, polls
 from tauride.services.bodies import current_memberships
 from tauride.services.sittings import NotAMember, get_sitting, lock_sitting, require_open
 
@@ -262,4 +262,6 @@ def close_vote(
         matters.note_decision(session, org, motion.matter, actor=actor)
     if kind in (MotionKind.MAIN, MotionKind.SUBSTITUTE):
         petitions.note_decision(session, org, motion.id, actor=actor)
+    if kind is MotionKind.MAIN and motion.office_term_id is not None:
+        offices.note_decision(session, org, motion.id, actor=actor)
     return motion
