@@ -60,6 +60,7 @@ EXPECTED: dict[str, set[str]] = {
     "poll.open": {C},
     "poll.cast": {D},
     "poll.count": {T},
+    "matter.open": {S},
     "election.manage": {S, C},
     "election.nominate": {S, D},
     "petition.submit": {S, K},

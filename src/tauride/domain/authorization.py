@@ -123,6 +123,7 @@ POLICIES: dict[str, Policy] = {
     "poll.open": _p(C, doc="open and close polls"),
     "poll.cast": _p(D, own=OWN_MANDATE, doc="cast or change a ballot through one's mandate"),
     "poll.count": _p(T, doc="enter the tellers' counts of a show of hands"),
+    "matter.open": _p(S, doc="register a matter before several bodies and who must concur"),
     # Elections, petitions, recall.
     "election.manage": _p(S, C, doc="call an election, open its voting, count it"),
     "election.nominate": _p(S, D, own=OWN_MANDATE, doc="nominate or withdraw a candidate"),

@@ -2,7 +2,16 @@
 
 from fastapi import APIRouter
 
-from tauride.web.api import accounts, auth, journal, organizations, sittings, speakers
+from tauride.web.api import (
+    accounts,
+    auth,
+    journal,
+    motions,
+    organizations,
+    polls,
+    sittings,
+    speakers,
+)
 
 router = APIRouter()
 router.include_router(auth.router)
@@ -11,3 +20,5 @@ router.include_router(organizations.router)
 router.include_router(journal.router)
 router.include_router(sittings.router)
 router.include_router(speakers.router)
+router.include_router(motions.router)
+router.include_router(polls.router)
