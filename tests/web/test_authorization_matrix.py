@@ -49,8 +49,10 @@ EXPECTED: dict[str, set[str]] = {
     "constitution.read": ALL,
     "constitution.amend": {S},
     "constituencies.import": {S},
+    "roll.read": {S},
     "mandate.end": {S},
     "account.manage": {S},
+    "organization.found": {S},
     "sitting.schedule": {S, C},
     "sitting.run": {C},
     "attendance.check": {S, C, D},
@@ -67,7 +69,15 @@ EXPECTED: dict[str, set[str]] = {
     "petition.handle": {S, C},
     "recall.open": {S, K},
     "recall.sign": {K},
+    "recall.sign_paper": {S},
     "recall.ballot": {S},
+    "recall.read": ALL,
+    "vote.read": ALL,
+    "vote.manage": {S},
+    "vote.cast_code": ALL,
+    "instruction.give": {S, K},
+    "instruction.read": ALL,
+    "office.fill": {S, C},
 }
 # Acts where these roles act only on what they own (their mandate, their constituency).
 OWNING: dict[str, dict[str, str]] = {
@@ -79,6 +89,7 @@ OWNING: dict[str, dict[str, str]] = {
     "petition.submit": {K: "constituency"},
     "recall.open": {K: "constituency"},
     "recall.sign": {K: "constituency"},
+    "instruction.give": {K: "constituency"},
 }
 # Endpoints outside any organization: logging in and out, the list of organizations.
 UNSCOPED = {"/api/v1/auth/", "/api/v1/organizations"}

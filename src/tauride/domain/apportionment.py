@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from types import MappingProxyType
 
+from tauride.domain.errors import Conflict
+
 METHODS: tuple[str, ...] = ("hamilton", "jefferson", "webster", "huntington-hill", "adams")
 """Canonical names of the fixed-house methods."""
 
@@ -28,7 +30,7 @@ GROUP_JOINER = " + "
 """Separator between member names in the name of an electing group."""
 
 
-class ApportionmentTie(Exception):
+class ApportionmentTie(Conflict):
     """Equal claims compete for fewer seats than there are claimants, so the rule cannot decide.
 
     Attributes:
@@ -39,6 +41,8 @@ class ApportionmentTie(Exception):
     Under Adams and Huntington-Hill every constituency of positive size claims its first seat
     with infinite priority; with more such constituencies than seats, that is a tie too.
     """
+
+    kind = "apportionment-tie"
 
     def __init__(self, tied: Iterable[str], seats_left: int, method: str) -> None:
         self.tied: tuple[str, ...] = tuple(tied)

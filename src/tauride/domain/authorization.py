@@ -110,8 +110,12 @@ POLICIES: dict[str, Policy] = {
     "constitution.read": _p(*EVERYONE, doc="the constitution in force"),
     "constitution.amend": _p(S, doc="adopt a new version of the constitution"),
     "constituencies.import": _p(S, doc="import constituencies, rolls and delegates"),
+    "roll.read": _p(S, doc="the rolls of constituents: personal data"),
     "mandate.end": _p(S, doc="end a mandate (resignation, expiry)"),
     "account.manage": _p(S, doc="create accounts, grant roles, issue login codes"),
+    "organization.found": _p(
+        S, doc="found an organization: the secretariat of any organization, by bearer token"
+    ),
     # Sittings.
     "sitting.schedule": _p(S, C, doc="schedule a sitting, set its agenda"),
     "sitting.run": _p(C, doc="open, suspend, resume, close; take up items; call speakers"),
@@ -131,7 +135,23 @@ POLICIES: dict[str, Policy] = {
     "petition.handle": _p(S, C, doc="put a petition on the agenda, hear it, answer it"),
     "recall.open": _p(S, K, own=OWN_UNIT, doc="open a recall petition"),
     "recall.sign": _p(K, own=OWN_UNIT, doc="sign a recall petition of one's constituency"),
+    "recall.sign_paper": _p(S, doc="enter signatures collected on paper, by roll number"),
     "recall.ballot": _p(S, doc="enter a recall ballot's counts"),
+    "recall.read": _p(*EVERYONE, doc="recall petitions: signatures counted and needed, ballots"),
+    # Roll votes of a constituency, cast with one-time codes.
+    "vote.read": _p(*EVERYONE, doc="roll votes: standing, result after close, inclusion proofs"),
+    "vote.manage": _p(S, doc="open a roll vote, issue its codes once, close it"),
+    "vote.cast_code": _p(
+        *EVERYONE, doc="cast a roll vote's ballot: the one-time code is the credential"
+    ),
+    # The imperative mandate: a constituency meeting's instructions, recorded by the
+    # secretariat or by a constituent of that constituency (journaled as the meeting's act,
+    # naming the meeting, never the constituent); offices filled by their electing body.
+    "instruction.give": _p(
+        S, K, own=OWN_UNIT, doc="record a constituency meeting's instruction to its delegates"
+    ),
+    "instruction.read": _p(*EVERYONE, doc="instructions and whether delegates kept them"),
+    "office.fill": _p(S, C, doc="give a vacant office to a member of the body that elects it"),
 }
 
 

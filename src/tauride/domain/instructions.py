@@ -21,6 +21,7 @@ import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
+from tauride.domain.errors import Conflict
 from tauride.domain.journal import JournalEntry
 from tauride.domain.minutes_fold import JournalFold
 from tauride.domain.minutes_model import PollRecord
@@ -28,6 +29,13 @@ from tauride.domain.polls import PollMethod
 
 # The motions whose polls decide a matter, and so those a matter-wide instruction is about.
 DECIDING_KINDS = frozenset({"main", "substitute"})
+
+
+class InstructionTooLate(Conflict):
+    """The question was put to the vote, or decided, already: a constituency instructs its
+    delegates before the vote on a motion, not during or after it."""
+
+    kind = "instruction-too-late"
 
 
 class Compliance(enum.StrEnum):

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from tauride.db.models import Body, BodyMembership, Constituency, Mandate, Organization
 from tauride.db.polls import Matter, Motion, Poll
 from tauride.db.roll_votes import Instruction
-from tauride.domain.errors import Conflict, InvalidInput, NotFound
+from tauride.domain.errors import InvalidInput, NotFound
+from tauride.domain.instructions import InstructionTooLate
 from tauride.domain.polls import YES_NO_ABSTAIN
 from tauride.domain.procedure import TERMINAL, MotionState
 from tauride.services import journal
@@ -86,7 +87,7 @@ def _check_motion(
         )
     state = MotionState(motion.state)
     if state in TERMINAL or state is MotionState.VOTING:
-        raise Conflict(
+        raise InstructionTooLate(
             f"motion {motion_id} is {state.value}: an instruction is given before the "
             "question is put"
         )

@@ -26,6 +26,7 @@ from tauride.db.polls import Motion
 from tauride.domain.constitution import Constitution
 from tauride.domain.constitution.model import Office
 from tauride.domain.errors import Conflict, InvalidInput, NotFound
+from tauride.domain.offices import OfficeHeld, RecallPending
 from tauride.domain.procedure import TERMINAL, MotionKind, MotionState
 from tauride.services import bodies, journal, motions
 from tauride.services.organizations import current_constitution
@@ -108,7 +109,7 @@ def move_recall(
         )
     ).first()
     if pending is not None:
-        raise Conflict(f"motion {pending} to recall this holder is already before the body")
+        raise RecallPending(f"motion {pending} to recall this holder is already before the body")
     person = term.mandate.person.name
     motion = motions.move_motion(
         session,
@@ -241,9 +242,9 @@ def fill_office(
         )
     )
     if any(t.mandate_id == mandate.id for t in held):
-        raise Conflict(f"{name} holds the office '{office_key}' already")
+        raise OfficeHeld(f"{name} holds the office '{office_key}' already")
     if len(held) >= office.holders:
-        raise Conflict(
+        raise OfficeHeld(
             f"office '{office_key}' is held already ({office.holders} holder(s)): "
             "a holder must be recalled first"
         )

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tauride.db.models import Organization
+from tauride.domain.authorization import POLICIES, Role
 from tauride.web import idempotency
 from tauride.web.auth import Context
 from tauride.web.database import Database
@@ -50,9 +51,15 @@ def perform(
     key = request.headers.get(idempotency.HEADER)
     fingerprint_body = body.model_dump_json() if body is not None else ""
     account = ctx.who.account_id or 0
+    limited = f"{act}:{account}"
+    if Role.PUBLIC in POLICIES[act].roles:
+        # An act anyone may do is done by nobody in particular: its record names no
+        # account, and its rate limit goes by the client's address.
+        account = 0
+        limited = f"{act}:client:{request.client.host if request.client else 'unknown'}"
     limiter = _limiter(request, act)
     if limiter is not None:
-        limiter.hit(f"{act}:{account}", act)
+        limiter.hit(limited, act)
     try:
         with database.unit_of_work() as session:
             org = session.get_one(Organization, ctx.org_id)

@@ -77,6 +77,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rate_limiters = {
         "login": RateLimiter(config.login_rate_per_minute),
         "poll.cast": RateLimiter(config.cast_rate_per_minute),
+        # Casting with a one-time code needs no account: limited per client address.
+        "vote.cast_code": RateLimiter(config.cast_rate_per_minute),
     }
     app.add_middleware(SecurityHeaders)
     problems.install(app)
