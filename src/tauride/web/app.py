@@ -58,10 +58,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application for these settings (the environment's by default)."""
     config = settings or get_settings()
 
+    # Building an engine connects to nothing: the first request does.
+    engine = build_engine(config.database_url, busy_timeout_ms=config.sqlite_busy_timeout_ms)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = build_engine(config.database_url, busy_timeout_ms=config.sqlite_busy_timeout_ms)
-        app.state.database = Database(engine)
         try:
             yield
         finally:
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = config
+    app.state.database = Database(engine)
     app.state.rate_limiters = {
         "login": RateLimiter(config.login_rate_per_minute),
         "poll.cast": RateLimiter(config.cast_rate_per_minute),
