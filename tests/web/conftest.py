@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -85,13 +89,41 @@ def _load(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def petrograd_sqlite(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file holding the example, that each test's database is copied from."""
+    path = tmp_path_factory.mktemp("petrograd") / "petrograd.db"
+    shutil.copyfile(sqlite_template, path)
+    _load(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def petrograd_postgres(postgres: Any, postgres_template: str) -> str:
+    """A PostgreSQL database holding the example, the template of each test's database."""
+    name = postgres.create("petrograd", template=postgres_template)
+    _load(postgres.url_for(name))  # the engine is disposed: a template takes no connections
+    return name
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def petrograd_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database of each backend, already holding the Petrograd 1917 example."""
+    if request.param == "sqlite":
+        path = tmp_path / "tauride.db"
+        shutil.copyfile(request.getfixturevalue("petrograd_sqlite"), path)
+        return f"sqlite:///{path}"
+    server = request.getfixturevalue("postgres")
+    template: str = request.getfixturevalue("petrograd_postgres")
+    return server.url_for(server.create(uuid.uuid4().hex[:8], template=template))
+
+
 @pytest.fixture
-def site(fresh_database_url: str) -> Iterator[Site]:
+def site(petrograd_url: str) -> Iterator[Site]:
     """The app on a fresh database holding the Petrograd 1917 example."""
-    _load(fresh_database_url)
-    app = create_app(Settings(database_url=fresh_database_url))
+    app = create_app(Settings(database_url=petrograd_url))
     with TestClient(app) as test_client:
-        yield Site(test_client, fresh_database_url)
+        yield Site(test_client, petrograd_url)
 
 
 @pytest.fixture
@@ -100,11 +132,10 @@ def client(site: Site) -> TestClient:
 
 
 @pytest.fixture
-def make_app(fresh_database_url: str) -> Callable[..., TestClient]:
+def make_app(petrograd_url: str) -> Callable[..., TestClient]:
     """An app with settings of the test's choosing, on a fresh loaded database."""
-    _load(fresh_database_url)
 
     def build(**settings: object) -> TestClient:
-        return TestClient(create_app(Settings(database_url=fresh_database_url, **settings)))  # type: ignore[arg-type]
+        return TestClient(create_app(Settings(database_url=petrograd_url, **settings)))  # type: ignore[arg-type]
 
     return build

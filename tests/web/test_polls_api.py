@@ -371,11 +371,9 @@ def test_polls_of_a_sitting_a_page_at_a_time(site: Site) -> None:
     assert len(site.client.get(url).json()["items"]) == 4
 
 
-def test_casting_is_rate_limited(
-    fresh_database_url: str, make_app: Callable[..., TestClient]
-) -> None:
+def test_casting_is_rate_limited(petrograd_url: str, make_app: Callable[..., TestClient]) -> None:
     with make_app(cast_rate_per_minute=2) as client:
-        site = Site(client, fresh_database_url)
+        site = Site(client, petrograd_url)
         floor = open_floor(site, delegates=1)
         poll = open_poll(site, floor)["id"]
         url = f"{BASE}/polls/{poll}/ballots"
