@@ -56,7 +56,7 @@ migrations-check: install
 
 # pytest exits 5 when it collected nothing: that must never count as a pass.
 test: lint typecheck architecture migrations-check
-	rc=0; $(RUN) pytest --cov --cov-report=term -p no:cacheprovider || rc=$$?; \
+	rc=0; $(RUN) pytest -n auto --dist loadfile --cov --cov-report=term -p no:cacheprovider || rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
 
 unit: install
