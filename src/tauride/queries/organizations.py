@@ -180,6 +180,8 @@ class MemberLine:
     basis: str
     consultative: bool
     represents: int
+    roll_position: int
+    """Place on the body's roll: the order in which the members took their seats."""
 
 
 def body_members(session: Session, slug: str, body_key: str) -> list[MemberLine]:
@@ -201,7 +203,17 @@ def body_members(session: Session, slug: str, body_key: str) -> list[MemberLine]
         .where(BodyMembership.body_id == body_id, BodyMembership.ended_at.is_(None))
         .order_by(BodyMembership.consultative, Person.name)
     ).all()
+    roll = {m.id: n for n, m in enumerate(sorted((r[0] for r in rows), key=lambda m: m.id), 1)}
     return [
-        MemberLine(m.mandate_id, person, where, faction, m.basis.value, m.consultative, represents)
+        MemberLine(
+            m.mandate_id,
+            person,
+            where,
+            faction,
+            m.basis.value,
+            m.consultative,
+            represents,
+            roll[m.id],
+        )
         for m, person, where, faction, represents in rows
     ]

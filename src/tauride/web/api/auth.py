@@ -34,6 +34,10 @@ class TokenCreate(LoginCreate):
     hours: Annotated[float, Field(gt=0, le=24 * 365)] = 24 * 30
 
 
+class CodeTokenCreate(CodeLoginCreate):
+    hours: Annotated[float, Field(gt=0, le=24 * 365)] = 24 * 30
+
+
 class SessionRead(BaseModel):
     username: str
     csrf_token: str
@@ -115,6 +119,18 @@ def create_token(body: TokenCreate, request: Request, database: DB) -> TokenRead
         )
     if issued is None:
         raise Unauthenticated("login: wrong username or password")
+    return TokenRead(
+        username=issued.account.username, token=issued.token, expires_at=issued.expires_at
+    )
+
+
+@router.post("/code-tokens", status_code=201, responses={401: {}, 429: {}})
+def create_token_with_code(body: CodeTokenCreate, request: Request, database: DB) -> TokenRead:
+    """A bearer token for an API client, for a one-time code handed out by the secretariat
+    (an account without a password: a delegate's voting device); the code is used up."""
+    _limit(request, "code")
+    with database.unit_of_work() as session:
+        issued = accounts.login_with_code(session, body.code, kind="bearer", hours=body.hours)
     return TokenRead(
         username=issued.account.username, token=issued.token, expires_at=issued.expires_at
     )

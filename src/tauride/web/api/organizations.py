@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from tauride.queries.organizations import (
     body_members,
@@ -73,6 +73,9 @@ class MemberRead(BaseModel):
     basis: str
     consultative: bool
     represents: int
+    roll_position: int = Field(
+        description="Place on the body's roll: the order in which the members took their seats."
+    )
 
 
 @router.get("")
@@ -110,7 +113,8 @@ def read(ctx: Reader, database: DB) -> OrganizationRead:
 
 @router.get("/{slug}/bodies/{body}/members")
 def members(body: str, ctx: Reader, database: DB) -> list[MemberRead]:
-    """The current members of a body, voting members first."""
+    """The current members of a body, voting members first, then by name; `roll_position`
+    gives the order of the body's roll."""
     with database.unit_of_work() as session:
         lines = body_members(session, ctx.slug, body)
     return [MemberRead(**m.__dict__) for m in lines]
