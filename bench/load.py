@@ -209,7 +209,9 @@ def main() -> None:
                     _measure(engine, base, floor, 1)  # warm-up: connections, caches
                     r = _measure(engine, base, floor, rounds)
                 ordered = sorted(r.latencies)
-                print(f"{name}, {workers} worker(s): {r.casts / r.seconds:,.0f} casts/s", flush=True)
+                print(
+                    f"{name}, {workers} worker(s): {r.casts / r.seconds:,.0f} casts/s", flush=True
+                )
                 rows.append(
                     [
                         name,
