@@ -23,17 +23,21 @@ import powerindex
 
 from measure import fmt_ratio, fmt_time, print_table
 from tauride.domain.power import (
+    _largest_losing_size,
+    _reduced,
     banzhaf,
     majority_quota,
     shapley_shubik,
 )
 from tauride.domain.power_estimates import banzhaf_monte_carlo, shapley_shubik_monte_carlo
+from tauride.domain.power_limbs import table_bytes
 
 SIZES = (10, 100, 300, 1_000)
 INDICES = ("banzhaf", "shapley-shubik")
 # How time grows with n at weights bounded by 100 (quota ∝ n): powerindex's generating
 # functions take n·W steps (Banzhaf) and n²·q (Shapley–Shubik) in Python integers; Tauride
-# takes n·q (by n·size band for Shapley–Shubik) table cells times ~n/62 moduli beyond 64.
+# takes n·q table cells times ~n/62 moduli (Banzhaf), and n players times a (size, weight)
+# table of ~n·q cells times ~n/48 limbs (Shapley–Shubik).
 GROWTH = {
     ("tauride", "banzhaf"): 3,
     ("tauride", "shapley-shubik"): 4,
@@ -80,6 +84,7 @@ def exact_table(seed: int, budget: float) -> None:
     """Time both packages on every game and index; cross-check their values."""
     rows: list[list[str]] = []
     last: dict[tuple[str, str], tuple[int, float]] = {}
+    failed: set[tuple[str, str]] = set()
     reached: dict[str, float | None] = {}
     for n in SIZES:
         weights, quota = game(n, seed)
@@ -87,6 +92,9 @@ def exact_table(seed: int, budget: float) -> None:
             cells: dict[str, tuple[str, float | None, list[float] | None]] = {}
             for package, values in (("tauride", tauride_values), ("powerindex", powerindex_values)):
                 key = (package, index)
+                if key in failed:
+                    cells[package] = ("not run (failed on a smaller game)", None, None)
+                    continue
                 if key in last:
                     before_n, before_s = last[key]
                     estimate = before_s * (n / before_n) ** GROWTH[key]
@@ -94,7 +102,13 @@ def exact_table(seed: int, budget: float) -> None:
                         cells[package] = (f"not run (est. {fmt_time(estimate)})", None, None)
                         last[key] = (n, estimate)
                         continue
-                seconds, calls, result = timed(partial(values, index, weights, quota))
+                try:
+                    seconds, calls, result = timed(partial(values, index, weights, quota))
+                except OverflowError as error:
+                    # powerindex divides by float(n!), which overflows past 170 players.
+                    cells[package] = (f"fails: OverflowError ({error})", None, None)
+                    failed.add(key)
+                    continue
                 last[key] = (n, seconds)
                 cells[package] = (f"{fmt_time(seconds)} ({calls}×)", seconds, result)
             ours, theirs = cells["tauride"], cells["powerindex"]
@@ -114,6 +128,14 @@ def exact_table(seed: int, budget: float) -> None:
         f"not run: time extrapolated from the next smaller game beyond the {fmt_time(budget)}"
         " budget, as n^k with k from the method's complexity",
     ]
+    weights, quota = game(SIZES[-1], seed)
+    reduced, q = _reduced(weights, quota)
+    q = min(q, sum(reduced) - q + 1)
+    sizes = _largest_losing_size(reduced, q) + 1
+    notes.append(
+        f"Shapley–Shubik, {SIZES[-1]:,} players: a table of {sizes:,} sizes × {q:,} weights,"
+        f" {table_bytes(reduced, q, sizes) / 2**20:,.0f} MiB of 48-bit limbs"
+    )
     for index in INDICES:
         got = reached.get(index)
         verdict = (

@@ -9,12 +9,15 @@ Both are counted exactly from generating functions, never by enumeration. The co
 of all players are tabulated by total weight (and by size, for Shapley–Shubik) below the
 quota, once; a player's share is then read off by dividing the player's factor
 (1 + y·x^w) back out, which for the counts needed reduces to alternating sums of blocks
-of that table. The counts exceed 64 bits, so the table is kept modulo several moduli
-(2^64, where uint64 arithmetic wraps by itself, and odd numbers below 2^63, where a sum of
-two residues still fits) and the results are rebuilt exactly by the Chinese remainder
-theorem. Players of equal weight have equal power and are counted once. A coalition S of
-the others makes a player of weight w critical when q - w <= w(S) < q, that is when its
-complement S' does for the dual quota W - q + 1; the table is kept below the cheaper one.
+of that table. The counts exceed 64 bits. Banzhaf's table (by weight alone) is kept
+modulo several moduli (2^64, where uint64 arithmetic wraps by itself, and odd numbers below
+2^63, where a sum of two residues still fits), one table per modulus in turn, and the
+results are rebuilt exactly by the Chinese remainder theorem. Shapley–Shubik's table (by
+size and weight) is kept exactly in multi-limb integers (`power_limbs`), one addition per
+limb and player, where its memory allows; a larger one goes modulo primes as Banzhaf's.
+Players of equal weight have equal power and are counted once. A coalition S of the others
+makes a player of weight w critical when q - w <= w(S) < q, that is when its complement S'
+does for the dual quota W - q + 1; the table is kept below the cheaper one.
 """
 
 from __future__ import annotations
@@ -27,6 +30,13 @@ from fractions import Fraction
 
 import numpy as np
 import numpy.typing as npt
+
+from tauride.domain.power_limbs import (
+    MAX_LIMB_BYTES,
+    critical_by_size,
+    size_weight_table,
+    table_bytes,
+)
 
 BANZHAF = "banzhaf"
 SHAPLEY_SHUBIK = "shapley-shubik"
@@ -118,7 +128,10 @@ def shapley_shubik(weights: Sequence[int], quota: int) -> PowerResult:
     q = min(q, sum(reduced) - q + 1, key=lambda c: (_largest_losing_size(reduced, c) + 1) * c)
     rows = _largest_losing_size(reduced, q) + 1
     distinct = sorted(set(reduced))
-    by_size = _critical_counts(reduced, q, rows, distinct, _moduli(n))
+    if rows * q <= MAX_EXACT_CELLS and table_bytes(reduced, q, rows) <= MAX_LIMB_BYTES:
+        by_size = critical_by_size(size_weight_table(reduced, q, rows), q, rows, distinct)
+    else:
+        by_size = _critical_counts(reduced, q, rows, distinct, _moduli(n))
     factorial = [1] * (n + 1)
     for k in range(1, n + 1):
         factorial[k] = factorial[k - 1] * k

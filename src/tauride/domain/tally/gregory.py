@@ -1,9 +1,10 @@
 """The weighted inclusive Gregory count that Scottish STV and WIGM share, over ballot rows.
 
-Ballots are held as distinct rankings with counts. Each row carries the candidate that
-currently holds it (or -1 once it is non-transferable) and its current value, the same
-for every ballot of the row because they follow the same path. A stage moves the rows
-held by one candidate, so its work is proportional to the number of distinct rankings.
+Ballots are held as distinct rankings with counts. Each row carries a cursor on the
+candidate that currently holds it (`Piles`; none once it is non-transferable) and its
+current value, the same for every ballot of the row because they follow the same path. A
+stage moves the rows held by one candidate on from where they stand, so its work is
+proportional to the rows that move.
 
 Values are counted in units: 10^-places of a vote in fixed point (Python or NumPy
 integers; Scottish STV's five decimals), or exact fractions when `places` is None.
@@ -18,15 +19,16 @@ from typing import Any
 
 import numpy as np
 
-from tauride.domain.tally.profile import NO_CANDIDATE, Profile
+from tauride.domain.tally.piles import Piles
+from tauride.domain.tally.profile import Profile
 from tauride.domain.tally.records import CountResult, Decision, Number, Round, decimal_text
+from tauride.domain.tally.single import weighted_tally
 from tauride.domain.tally.stv_common import (
     INT64_SAFE,
     AnyArray,
     break_tie,
     by_total,
     exact_number,
-    first_continuing,
     fixed_number,
     group_sum,
     prepare,
@@ -76,13 +78,16 @@ class _Count:
         self.counts: AnyArray = ballots.counts if small else ballots.counts.astype(object)
         rows = self.rankings.shape[0]
         self.values: AnyArray = np.full(rows, self.one, dtype=np.int64 if small else object)
-        self.holder = self.rankings[:, 0].copy()
         self.state = np.full(self.n + 1, WITHDRAWN, dtype=np.int8)
         self.state[list(self.standing)] = CONTINUING
+        # Every valid row starts with a standing candidate: the cursors rest on the first.
+        self.piles = Piles(self.rankings, self.n, np.ones(self.n + 1, dtype=bool))
         self.zero: Any = Fraction(0) if self.exact else 0
         self.totals: list[Any] = [self.zero] * self.n
-        for c, total in enumerate(group_sum(self.values * self.counts, self.holder, self.n)):
-            self.totals[c] = total
+        # Every paper starts at the value one: the first stage is a count of first choices.
+        firsts = weighted_tally(self.piles.holders(), ballots.counts, self.n + 1)
+        for c, total in enumerate(firsts[: self.n].tolist()):
+            self.totals[c] = self.one * total
         self.exhausted: Any = self.zero
         self.pending: set[int] = set()
         self.elected: list[int] = []
@@ -111,15 +116,15 @@ class _Count:
         Rows with no next available preference become non-transferable at that value.
         Returns what each continuing candidate received.
         """
-        rows = np.flatnonzero(self.holder == source)
+        rows = self.piles.held_by(source)
         values = transfer_value(self.values[rows])
-        # state[n] (WITHDRAWN) is where the padding index -1 lands: never continuing.
-        continuing = self.state == CONTINUING
-        nxt = first_continuing(self.rankings[rows], continuing)
-        self.holder[rows] = nxt
+        # A cursor rests on a continuing candidate or on the blank that ends its ranking.
+        stop = self.state == CONTINUING
+        stop[self.n] = True
+        nxt = self.piles.advance(rows, stop)
         self.values[rows] = values
         amounts = values * self.counts[rows]
-        going = nxt != NO_CANDIDATE
+        going = nxt != self.n
         received = group_sum(amounts[going], nxt[going], self.n)
         if not going.all():
             spent = amounts[~going].sum()

@@ -9,59 +9,16 @@ lot decides, both are reported in `CountResult.tied`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from tauride.domain.tally.lots import draw_lot
-from tauride.domain.tally.profile import NO_CANDIDATE, IntArray, Profile
+from tauride.domain.tally.piles import Piles
+from tauride.domain.tally.profile import IntArray, Profile
 from tauride.domain.tally.records import CountResult, Decision, Round
 from tauride.domain.tally.single import check_seats, float_weights, weighted_tally
-
-
-class _Piles:
-    """Where each distinct ranking currently counts: its first continuing preference."""
-
-    def __init__(self, profile: Profile) -> None:
-        n = profile.n_candidates
-        m, width = profile.rankings.shape
-        self.n = n
-        self.stride = width + 1
-        # A narrow copy with a closing blank column: a pointer always stops on a real cell,
-        # and the blank (-1) indexes the last slot of `skip`, which is never set.
-        dtype = np.int8 if n < 2**7 else np.int16 if n < 2**15 else np.int64
-        table = np.empty((m, width + 1), dtype=dtype)
-        table[:, :width] = profile.rankings
-        table[:, width] = NO_CANDIDATE
-        self.table = table.ravel()
-        self.skip = np.zeros(n + 1, dtype=bool)
-        self.skip[list(profile.withdrawn)] = True
-        # Flat index of each ranking's current cell in `table`, and its candidate there
-        # (n once the ballot is exhausted).
-        self.cell = np.arange(0, m * self.stride, self.stride, dtype=np.int64)
-        first = table[:, 0]
-        self.top = np.where(first < 0, n, first).astype(np.intp)
-        self._advance(np.nonzero(self.skip[first])[0])
-
-    def _advance(self, moving: IntArray) -> None:
-        """Move the given rankings on to their next candidate not skipped."""
-        cells = self.cell[moving]
-        while moving.size:
-            cells += 1
-            found = self.table[cells]
-            passed = self.skip[found]
-            stops = ~passed
-            self.cell[moving[stops]] = cells[stops]
-            self.top[moving[stops]] = np.where(found[stops] < 0, self.n, found[stops])
-            moving, cells = moving[passed], cells[passed]
-
-    def exclude(self, candidates: list[int]) -> None:
-        """Pass the excluded candidates' ballots to their next continuing preferences."""
-        if not candidates:
-            return
-        leaving = np.zeros(self.n + 1, dtype=bool)
-        leaving[candidates] = True
-        self.skip[candidates] = True
-        self._advance(np.nonzero(leaving[self.top])[0])
 
 
 def _backwards_lowest(history: Sequence[IntArray], tied: list[int]) -> list[int]:
@@ -116,6 +73,24 @@ def _exclusion(
     return [names.index(loser)], decisions, True
 
 
+def _transfer(
+    piles: Piles, stop: npt.NDArray[np.bool_], excluded: list[int], weights: Any, totals: IntArray
+) -> IntArray:
+    """Pass the excluded candidates' ballots on to their next continuing preferences.
+
+    Only their rows move; the new totals are the old ones with those rows' votes moved
+    (the last entry, n, is the exhausted ballots).
+    """
+    totals = totals.copy()
+    stop[excluded] = False
+    for c in excluded:
+        rows = piles.held_by(c)
+        tops = piles.advance(rows, stop)
+        totals += weighted_tally(tops, weights[rows], totals.shape[0])
+        totals[c] = 0
+    return totals
+
+
 def irv(profile: Profile, *, seats: int, seed: int) -> CountResult:
     """Elect one candidate by instant runoff: exclude the weakest until one has a majority.
 
@@ -135,8 +110,12 @@ def irv(profile: Profile, *, seats: int, seed: int) -> CountResult:
     continuing = check_seats(profile, seats)
     names = profile.candidates
     n = profile.n_candidates
-    piles = _Piles(profile)
+    # A ranking rests on a continuing candidate or on the blank that ends it.
+    stop = np.ones(n + 1, dtype=bool)
+    stop[list(profile.withdrawn)] = False
+    piles = Piles(profile.rankings, n, stop)
     weights = float_weights(profile.counts)
+    totals = weighted_tally(piles.holders(), weights, n + 1)
     hopeful = list(continuing)
     history: list[IntArray] = []
     rounds: list[Round] = []
@@ -144,7 +123,6 @@ def irv(profile: Profile, *, seats: int, seed: int) -> CountResult:
     tied_for_win: tuple[str, ...] = ()
     elected: str | None = None
     while elected is None:
-        totals = weighted_tally(piles.top, weights, n + 1)
         in_count = sum(int(totals[c]) for c in hopeful)
         leader = max(hopeful, key=lambda c: int(totals[c]))
         excluded: list[int] = []
@@ -177,7 +155,7 @@ def irv(profile: Profile, *, seats: int, seed: int) -> CountResult:
         )
         history.append(totals)
         hopeful = [c for c in hopeful if c not in excluded]
-        piles.exclude(excluded)
+        totals = _transfer(piles, stop, excluded, weights, totals)
     return CountResult(
         method="irv",
         seats=1,

@@ -40,7 +40,8 @@ from typing import Any
 
 import numpy as np
 
-from tauride.domain.tally.profile import NO_CANDIDATE, Profile
+from tauride.domain.tally.meek_paths import Paths
+from tauride.domain.tally.profile import Profile
 from tauride.domain.tally.records import CountResult, Decision, Round, decimal_text
 from tauride.domain.tally.stv_common import (
     INT64_SAFE,
@@ -73,15 +74,12 @@ class _Meek:
         self.omega = 10 ** (precision - 2 * precision // 3)
         small = self.one * self.one < INT64_SAFE and self.one * max(self.valid, 1) < INT64_SAFE
         self.dtype: Any = np.int64 if small else object
-        self.rankings = ballots.rankings
-        self.counts: AnyArray = ballots.counts if small else ballots.counts.astype(object)
         self.state = np.full(self.n, WITHDRAWN, dtype=np.int8)
         self.state[list(self.standing)] = HOPEFUL
-        # One more slot, always 0, for the padding index -1.
-        self.keep: AnyArray = np.zeros(self.n + 1, dtype=self.dtype)
+        self.keep: AnyArray = np.zeros(self.n, dtype=self.dtype)
         self.keep[list(self.standing)] = self.one
         self.votes: list[int] = [0] * self.n
-        self.merged_rankings, self.merged_counts = self.rankings, self.counts
+        self.paths = Paths(ballots.rankings, ballots.counts, self.state, self.dtype)
         self.quota = 0
         self.surplus = 0
         self.elected: list[int] = []
@@ -92,95 +90,17 @@ class _Meek:
     def with_state(self, state: int) -> list[int]:
         return [c for c in self.standing if self.state[c] == state]
 
-    def merge_alike(self) -> None:
-        """Merge the rankings that this round's keep factors cannot tell apart.
-
-        A ballot's distribution depends only on the elected candidates it names before its
-        first hopeful one, and on that hopeful candidate: an excluded candidate keeps
-        nothing, a hopeful one keeps everything. Rows alike in that are merged, their
-        counts added, so that the iterations of a round work on a few hundred rows
-        instead of every distinct ranking. The merge key writes that short sequence as a
-        number in base n + 1; if it could overflow, the rows are used as they are.
-        """
-        base = self.n + 1
-        digits = len(self.with_state(ELECTED)) + 1
-        rankings = self.rankings
-        self.merged_rankings, self.merged_counts = rankings, self.counts
-        if base**digits >= INT64_SAFE or rankings.shape[0] < 2:
-            return
-        kind = np.full(base, 3, dtype=np.int8)  # padding: the ranking ends
-        kind[: self.n] = self.state
-        key = np.zeros(rankings.shape[0], dtype=np.int64)
-        rows = np.arange(rankings.shape[0])
-        for column in range(rankings.shape[1]):
-            if rows.shape[0] == 0:
-                break
-            candidate = rankings[:, column] if column == 0 else rankings[rows, column]
-            step = kind[candidate]
-            counted = step <= ELECTED
-            at = rows[counted]
-            key[at] = key[at] * base + candidate[counted] + 1
-            going = (step != HOPEFUL) & (candidate != NO_CANDIDATE)
-            rows = rows[going]
-        keys, inverse = np.unique(key, return_inverse=True)
-        counts = np.zeros(keys.shape[0], dtype=np.int64)
-        np.add.at(counts, inverse, self.counts.astype(np.int64))
-        columns = []
-        rest = keys.copy()
-        while (rest > 0).any():
-            columns.append(rest % base - 1)
-            rest //= base
-        if not columns:
-            self.merged_rankings = np.full((0, 1), NO_CANDIDATE, dtype=np.int64)
-            self.merged_counts = self.counts[:0]
-            return
-        # Digits come out last first; shorter keys leave -1 at the front: pack them left.
-        merged = np.stack(columns[::-1], axis=1)
-        order = np.argsort(merged == NO_CANDIDATE, axis=1, kind="stable")
-        merged = np.take_along_axis(merged, order, axis=1)
-        useful = keys > 0
-        self.merged_rankings = np.ascontiguousarray(merged[useful])
-        merged_counts: AnyArray = counts[useful]
-        self.merged_counts = (
-            merged_counts if self.dtype is np.int64 else merged_counts.astype(object)
-        )
-
     def distribute(self) -> None:
         """B.2.a: pass every ballot down its ranking, each candidate keeping their share."""
-        votes = np.zeros(self.n + 1, dtype=self.dtype)
-        rankings, counts = self.merged_rankings, self.merged_counts
-        active = np.arange(rankings.shape[0])
-        weight: AnyArray = np.full(active.shape[0], self.one, dtype=self.dtype)
-        for column in range(rankings.shape[1]):
-            if active.shape[0] == 0:
-                break
-            candidate = rankings[:, column] if column == 0 else rankings[active, column]
-            factor = self.keep[candidate]
-            if column == 0:
-                kept = factor  # a whole ballot keeps exactly its first choice's factor
-            else:
-                # Rounded up: (w x kf + one - 1) // one, worked out only where the factor
-                # is a fraction: a hopeful candidate keeps all, an excluded one nothing.
-                kept = np.where(factor == self.one, weight, 0)
-                part = np.flatnonzero((factor != 0) & (factor != self.one))
-                if part.shape[0]:
-                    kept[part] = (weight[part] * factor[part] + (self.one - 1)) // self.one
-            np.add.at(votes, candidate, kept * counts[active])
-            weight = weight - kept
-            going = (weight > 0) & (candidate != NO_CANDIDATE)
-            active, weight = active[going], weight[going]
-        self.votes = [int(v) for v in votes.tolist()[: self.n]]
+        self.paths.refresh(self.state)
+        self.votes = self.paths.distribute(self.keep, self.one)
 
     def iterate(self) -> tuple[str, int]:
         """B.2: distribute until a candidate is elected or the surplus stops mattering."""
         last_surplus = self.valid * self.one
         iterations = 0
-        self.merged_rankings, self.merged_counts = self.rankings, self.counts
         while True:
             iterations += 1
-            if iterations == 2:
-                # A round that needs a second pass may need many: merge first.
-                self.merge_alike()
             self.distribute()
             held = sum(self.votes[c] for c in self.standing if self.state[c] != EXCLUDED)
             self.quota = held // (self.seats + 1) + 1
@@ -294,13 +214,11 @@ class _Meek:
         hopeful = self.with_state(HOPEFUL)
         seats_left = len(self.elected) < self.seats
         if last == "start":
-            self.merge_alike()
             self.distribute()
             self.quota = sum(self.votes) // (self.seats + 1) + 1
             self.record([], f"first preferences; quota {self.text(self.quota)}")
         elif last != "elected" and seats_left:
             # Show where the last excluded candidate's votes went.
-            self.merge_alike()
             self.distribute()
             self.record([], "one more distribution with the keep factors reached")
         if seats_left:

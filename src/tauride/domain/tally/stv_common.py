@@ -14,11 +14,13 @@ import numpy.typing as npt
 from tauride.domain.tally.lots import draw_lot
 from tauride.domain.tally.profile import NO_CANDIDATE, IntArray, Profile
 from tauride.domain.tally.records import Decision, Number
+from tauride.domain.tally.single import weighted_tally
 
 AnyArray = npt.NDArray[Any]
 BoolArray = npt.NDArray[np.bool_]
 # Above this, a product of two values could leave int64: the count goes over to Python ints.
 INT64_SAFE = 2**62
+_FEW = 4096  # values that `group_sum` adds in place rather than through `weighted_tally`
 
 
 @dataclass(frozen=True)
@@ -57,23 +59,14 @@ def prepare(profile: Profile) -> Ballots:
     )
 
 
-def first_continuing(rows: IntArray, continuing: BoolArray) -> IntArray:
-    """Decide each row's next available preference: its first continuing candidate, or -1.
-
-    `continuing` has one entry per candidate and one more, always False, that the padding
-    index -1 falls on. A row never names a candidate after passing over a continuing one,
-    so its first continuing candidate is the next available preference.
-    """
-    if rows.shape[0] == 0:
-        return np.empty(0, dtype=np.int64)
-    live = continuing[rows]
-    pick = live.argmax(axis=1)
-    at = np.arange(rows.shape[0])
-    return np.where(live[at, pick], rows[at, pick], NO_CANDIDATE)
-
-
 def group_sum(values: AnyArray, groups: IntArray, size: int) -> list[Any]:
-    """Sum `values` by group index exactly (int64 or Python numbers, never floats)."""
+    """Sum `values` by group index exactly (int64 or Python numbers).
+
+    Many int64 values are summed through `weighted_tally`, which uses floats only where
+    every sum is exact in them; a few are added in place, which costs fewer calls.
+    """
+    if values.dtype == np.int64 and values.shape[0] > _FEW:
+        return list(weighted_tally(groups, values, size).tolist())
     out = np.zeros(size, dtype=values.dtype)
     np.add.at(out, groups, values)
     return list(out.tolist())
