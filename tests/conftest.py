@@ -126,7 +126,8 @@ def engine(
         url = f"sqlite:///{tmp_path_factory.mktemp('shared') / 'tauride.db'}"
     else:
         server: PostgresServer = request.getfixturevalue("postgres")
-        url = server.url_for(server.create("shared"))
+        # Unique: pytest may set a parametrized session fixture up again for a later file.
+        url = server.url_for(server.create(f"shared_{uuid.uuid4().hex[:6]}"))
     eng = build_engine(url)
     upgrade(eng)
     yield eng

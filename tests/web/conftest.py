@@ -38,13 +38,20 @@ class Site:
         *,
         mandate: int | None = None,
         constituent: int | None = None,
+        password: bool = False,
     ) -> str:
-        """Create an account with a role in petrograd-1917; return its username."""
+        """Create an account with a role in petrograd-1917; return its username.
+
+        Only accounts that log in with a password get one: argon2 is slow on purpose, and
+        `bearer()` takes its token through a one-time code instead.
+        """
         engine = build_engine(self.url)
         try:
             with transaction(engine) as session:
                 org = get_organization(session, "petrograd-1917")
-                accounts.create_account(session, username, username.title(), password=PASSWORD)
+                accounts.create_account(
+                    session, username, username.title(), password=PASSWORD if password else None
+                )
                 accounts.grant_role(
                     session,
                     org,
@@ -74,10 +81,15 @@ class Site:
             engine.dispose()
 
     def bearer(self, username: str) -> dict[str, str]:
-        """Authorization headers of a fresh bearer token for the account."""
-        response = self.client.post(
-            "/api/v1/auth/tokens", json={"username": username, "password": PASSWORD}
-        )
+        """Authorization headers of a fresh bearer token for the account (via a one-time
+        code handed out by the secretariat, as a delegate's device gets one)."""
+        engine = build_engine(self.url)
+        try:
+            with transaction(engine) as session:
+                code = accounts.issue_login_code(session, username)
+        finally:
+            engine.dispose()
+        response = self.client.post("/api/v1/auth/code-tokens", json={"code": code})
         assert response.status_code == 201, response.text
         return {"Authorization": f"Bearer {response.json()['token']}"}
 

@@ -36,7 +36,7 @@ def _login(client: TestClient, username: str) -> str:
 
 
 def test_password_login_sets_a_strict_httponly_cookie_and_is_journaled(site: Site) -> None:
-    site.account("sec", "secretariat")
+    site.account("sec", "secretariat", password=True)
     response = site.client.post(
         "/api/v1/auth/login", json={"username": "sec", "password": PASSWORD}
     )
@@ -63,7 +63,7 @@ def test_password_login_sets_a_strict_httponly_cookie_and_is_journaled(site: Sit
 
 
 def test_wrong_password_is_refused_and_the_refusal_stays_in_the_journal(site: Site) -> None:
-    site.account("sec", "secretariat")
+    site.account("sec", "secretariat", password=True)
     response = site.client.post("/api/v1/auth/login", json={"username": "sec", "password": "nope"})
     assert response.status_code == 401
     assert response.json()["type"] == "/problems/unauthenticated"
@@ -108,8 +108,12 @@ def test_one_time_code_from_the_cli_logs_in_once(
 
 
 def test_bearer_token_and_logout(site: Site) -> None:
-    site.account("client", "observer")
-    headers = site.bearer("client")
+    site.account("client", "observer", password=True)
+    issued = site.client.post(
+        "/api/v1/auth/tokens", json={"username": "client", "password": PASSWORD}
+    )
+    assert issued.status_code == 201
+    headers = {"Authorization": f"Bearer {issued.json()['token']}"}
     assert site.client.get("/api/v1/auth/me", headers=headers).json()["username"] == "client"
     assert site.client.post("/api/v1/auth/logout", headers=headers).status_code == 204
     after = site.client.get("/api/v1/auth/me", headers=headers)
@@ -120,7 +124,7 @@ def test_bearer_token_and_logout(site: Site) -> None:
 
 
 def test_session_writes_need_the_csrf_token(site: Site) -> None:
-    site.account("sec", "secretariat")
+    site.account("sec", "secretariat", password=True)
     csrf = _login(site.client, "sec")
     body = {"username": "obs", "display_name": "Observer", "role": "observer"}
     refused = site.client.post(ACCOUNTS, json=body)

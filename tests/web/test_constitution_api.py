@@ -201,7 +201,7 @@ def test_a_secretariat_founds_an_organization_and_holds_its_secretariat(site: Si
 
 
 def test_founding_needs_a_bearer_token_not_a_session(site: Site) -> None:
-    site.account("sec", "secretariat")
+    site.account("sec", "secretariat", password=True)
     login = site.client.post(
         "/api/v1/auth/login", json={"username": "sec", "password": "correct horse battery"}
     )

@@ -75,7 +75,7 @@ schema = schemathesis.openapi.from_dict(create_app(Settings(database_url="sqlite
 
 @schema.parametrize()
 @settings(
-    max_examples=8,
+    max_examples=5,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,
