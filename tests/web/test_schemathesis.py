@@ -87,3 +87,32 @@ def test_no_request_makes_a_server_error(
         case.call_and_validate(
             app=api_app, headers=headers, checks=[not_a_server_error, response_schema_conformance]
         )
+
+
+def test_linked_operations_in_sequence_make_no_server_error(
+    api_app: Any, secretary: dict[str, str]
+) -> None:
+    """Stateful: schemathesis chains operations through the links it infers between them
+    (an id a create returns feeds the reads and acts that take it), as the secretariat."""
+    if not schema.operations_with_incoming_links():
+        pytest.skip("no links between operations could be inferred from the document")
+    machine = schema.as_state_machine()
+
+    class Workflow(machine):  # type: ignore[misc, valid-type]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"app": api_app, "headers": secretary}
+
+        def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+            case.validate_response(
+                response, checks=[not_a_server_error, response_schema_conformance]
+            )
+
+    Workflow.run(
+        settings=settings(
+            max_examples=15,
+            stateful_step_count=6,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+        )
+    )

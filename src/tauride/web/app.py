@@ -19,6 +19,7 @@ from tauride.db.migrate import is_at_head
 from tauride.web import problems
 from tauride.web.api import router as api_router
 from tauride.web.database import Database
+from tauride.web.openapi_links import add_links
 from tauride.web.ratelimit import RateLimiter
 
 SECURITY_HEADERS = {
@@ -85,6 +86,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     problems.install(app)
     app.include_router(api_router, prefix="/api/v1")
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = add_links(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.get("/problems", tags=["problems"])
     def problem_types() -> list[problems.ProblemType]:
