@@ -75,3 +75,20 @@ def test_tauride_serve_answers_health_and_api(use_database: str) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_browsable_docs_work_offline_without_inline_script(fresh_database_url: str) -> None:
+    with TestClient(create_app(Settings(database_url=fresh_database_url))) as client:
+        page = client.get("/docs")
+        assert page.status_code == 200
+        assert "<script>" not in page.text  # scripts come from files, never inline
+        assert "cdn" not in page.text.lower()
+        csp = page.headers["content-security-policy"]
+        assert "script-src 'self';" in csp
+        assert "unsafe-inline" not in csp
+        for asset in ("/static/swagger-ui/swagger-ui-bundle.js", "/static/docs.js"):
+            assert asset in page.text
+            served = client.get(asset)
+            assert served.status_code == 200
+            assert "javascript" in served.headers["content-type"]
+        assert client.get("/redoc").status_code == 404
