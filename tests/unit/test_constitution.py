@@ -97,7 +97,27 @@ def test_unknown_references_are_all_reported_with_paths() -> None:
         "bodies.plenary.from_kinds[1]: no constituency kind named 'mill'",
         "bodies.executive.elected_by: no body named 'plenum'",
         "bodies.executive.consultative[1].faction: no faction named 'blues'",
-        "offices.chair.elected_by: no body named 'presidium'",
+        "offices.chair.elected_by: no body or constituency kind named 'presidium'",
+    ]
+
+
+def test_an_office_may_be_elected_by_each_unit_of_a_kind() -> None:
+    officer = {"name": "Foreman", "elected_by": "plant", "holders": 2}
+    constitution = validate_constitution(minimal(offices={"foreman": officer}))
+    assert constitution.offices["foreman"].elected_by == "plant"
+    assert constitution.offices["foreman"].holders == 2
+
+
+def test_an_office_elected_by_neither_a_body_nor_a_kind_is_reported_with_its_path() -> None:
+    offices = {
+        "foreman": {"name": "Foreman", "elected_by": "plant"},
+        "commander": {"name": "Commander", "elected_by": "company"},
+        "steward": {"name": "Steward", "elected_by": "shop", "holders": 0},
+    }
+    assert problems_of(minimal(offices=offices)) == [
+        "offices.steward.holders: must be at least 1",
+        "offices.commander.elected_by: no body or constituency kind named 'company'",
+        "offices.steward.elected_by: no body or constituency kind named 'shop'",
     ]
 
 

@@ -189,18 +189,25 @@ class BodyMembership(Base):
 
 
 class OfficeTerm(Base):
-    """An elected office held by a mandate: chair, secretary, presidium member."""
+    """An elected office held by a mandate (chair, secretary, presidium member: elected by a
+    body), or by a person for a unit (a company's commander: elected by the unit itself)."""
 
     __tablename__ = "office_terms"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     office_key: Mapped[str] = mapped_column(String(64))
-    mandate_id: Mapped[int] = mapped_column(ForeignKey("mandates.id"), index=True)
+    # Set for an office elected by a body; a unit's officer holds no mandate.
+    mandate_id: Mapped[int | None] = mapped_column(ForeignKey("mandates.id"), index=True)
+    # Set for an officer elected by a unit: who holds it, and for which unit.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    constituency_id: Mapped[int | None] = mapped_column(ForeignKey("constituencies.id"), index=True)
     started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
-    mandate: Mapped[Mandate] = relationship()
+    mandate: Mapped[Mandate | None] = relationship()
+    person: Mapped[Person | None] = relationship()
+    constituency: Mapped[Constituency | None] = relationship()
 
 
 class JournalRecord(Base):

@@ -81,7 +81,7 @@ def _desired(
             OfficeTerm.organization_id == org_id, OfficeTerm.ended_at.is_(None)
         )
     ):
-        if term.mandate_id in active_ids:
+        if term.mandate_id is not None and term.mandate_id in active_ids:
             holders.setdefault(term.office_key, []).append(term.mandate_id)
     result: dict[str, dict[int, Seat]] = {}
 
@@ -322,6 +322,8 @@ def assign_office(
     office = constitution.offices.get(office_key)
     if office is None:
         raise InvalidInput(f"no office '{office_key}'")
+    if office.elected_by in constitution.constituency_kinds:
+        raise InvalidInput(f"office '{office_key}' is elected by units, not by a body")
     mandate = _active_mandate_of(session, org.id, name)
     if mandate is None:
         raise InvalidInput(f"office '{office_key}': '{name}' holds no active mandate")

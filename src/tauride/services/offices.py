@@ -7,10 +7,9 @@ under the body's majority rule. When its poll carries it, the term ends and
 `office.recalled` is journaled (`note_decision`, called by `motions.close_vote`); when it is
 lost, nothing changes. The office is then filled again by `fill_office`.
 
-Offices are elected by bodies only: an officer elected by a constituency (soldiers
-electing their company's officers) cannot be expressed without a new schema, since an
-office term is held by a delegate's mandate and a constituency's own votes decide only
-its delegates' mandates.
+An office may instead be elected by each unit of a constituency kind (`elected_by` names the
+kind: soldiers electing their company's commander); such officers are elected and recalled
+by their unit, in services/unit_officers.py.
 """
 
 from __future__ import annotations
@@ -42,6 +41,27 @@ def get_office(constitution: Constitution, office_key: str) -> Office:
     if office is None:
         known = ", ".join(constitution.offices) or "none"
         raise NotFound(f"no office '{office_key}' (offices: {known})")
+    return office
+
+
+def elected_by_units(constitution: Constitution, office: Office) -> bool:
+    """Whether each unit of a constituency kind elects the office (not a body)."""
+    return office.elected_by in constitution.constituency_kinds
+
+
+def holder_name(term: OfficeTerm) -> str:
+    """Who holds the term: the mandate's person, or the unit officer's."""
+    person = term.mandate.person if term.mandate is not None else term.person
+    return person.name if person is not None else "?"
+
+
+def _body_office(constitution: Constitution, office_key: str) -> Office:
+    office = get_office(constitution, office_key)
+    if elected_by_units(constitution, office):
+        raise InvalidInput(
+            f"office '{office_key}' is elected by each '{office.elected_by}' unit: "
+            "its unit elects and recalls it (office elect-unit, recall-unit)"
+        )
     return office
 
 
@@ -94,7 +114,7 @@ def move_recall(
     """Move, in a sitting of the body that elected the office, a main motion to recall its
     holder; the motion names the term it would end and goes the usual way to the vote."""
     _, constitution = current_constitution(session, org.id)
-    office = get_office(constitution, office_key)
+    office = _body_office(constitution, office_key)
     sitting = get_sitting(session, org, sitting_id)
     if sitting.body.key != office.elected_by:
         raise InvalidInput(
@@ -110,7 +130,7 @@ def move_recall(
     ).first()
     if pending is not None:
         raise RecallPending(f"motion {pending} to recall this holder is already before the body")
-    person = term.mandate.person.name
+    person = holder_name(term)
     motion = motions.move_motion(
         session,
         org,
@@ -176,7 +196,7 @@ def note_decision(
             "office": term.office_key,
             "term": term.id,
             "mandate": term.mandate_id,
-            "person": term.mandate.person.name,
+            "person": holder_name(term),
             "motion": motion.id,
         },
     )
@@ -221,7 +241,7 @@ def fill_office(
     a recall); refused while every place of the office is held. `source` says how it was
     decided ("poll 12")."""
     _, constitution = current_constitution(session, org.id)
-    office = get_office(constitution, office_key)
+    office = _body_office(constitution, office_key)
     mandate = _mandate(session, org, holder)
     name = mandate.person.name
     if mandate.status is not MandateStatus.ACTIVE:
@@ -270,7 +290,7 @@ def fill_office(
 
 def offices(session: Session, org: Organization, *, history: bool = False) -> list[dict[str, Any]]:
     """Every office of the constitution, who holds it and since when (with `history`, the
-    ended terms too)."""
+    ended terms too); a unit's officer is listed with the unit (`unit`) and no mandate."""
     _, constitution = current_constitution(session, org.id)
     terms = session.scalars(
         select(OfficeTerm).where(OfficeTerm.organization_id == org.id).order_by(OfficeTerm.id)
@@ -284,13 +304,15 @@ def offices(session: Session, org: Organization, *, history: bool = False) -> li
             "office": key,
             "name": office.name,
             "elected_by": office.elected_by,
+            "by_units": elected_by_units(constitution, office),
             "places": office.holders,
             "terms": [
                 {
                     "term": t.id,
                     "mandate": t.mandate_id,
-                    "person": t.mandate.person.name,
-                    "mandate_status": t.mandate.status.value,
+                    "person": holder_name(t),
+                    "mandate_status": t.mandate.status.value if t.mandate else None,
+                    "unit": t.constituency.name if t.constituency else None,
                     "started_at": t.started_at.isoformat(),
                     "ended_at": t.ended_at.isoformat() if t.ended_at else None,
                 }

@@ -153,7 +153,9 @@ class BodyRule(_Strict):
 
 
 class Office(_Strict):
-    """An elected position, recallable by the body that elected it."""
+    """An elected position, recallable by those who elected it: a body (`elected_by` names
+    a body), or each unit of a constituency kind (`elected_by` names the kind: the office
+    exists once per unit, with `holders` places in each — a company's commander)."""
 
     name: Annotated[str, Field(min_length=1)]
     elected_by: Key

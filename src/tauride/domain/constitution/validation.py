@@ -200,8 +200,11 @@ def cross_check(c: _Parts) -> Iterable[Problem]:
         yield from _check_body(c, f"bodies.{key}", key, body)
     yield from _check_cycles(c)
     for key, office in c.offices.items():
-        if office.elected_by not in c.body_names:
-            yield Problem(f"offices.{key}.elected_by", f"no body named '{office.elected_by}'")
+        by, path = office.elected_by, f"offices.{key}.elected_by"
+        if by in c.body_names and by in c.kind_names:
+            yield Problem(path, f"'{by}' names both a body and a constituency kind")
+        elif by not in c.body_names and by not in c.kind_names:
+            yield Problem(path, f"no body or constituency kind named '{by}'")
 
 
 def _check_rule(path: str, rule: RepresentationRule, *, federation: bool) -> Iterable[Problem]:

@@ -49,9 +49,10 @@ HolderName = Annotated[
 class OfficeTermRead(BaseModel):
     office: str
     term: int
-    mandate: int
+    mandate: int | None = Field(description="The holder's mandate; none for a unit's officer.")
     person: str
-    mandate_status: str
+    mandate_status: str | None
+    unit: str | None = Field(None, description="The unit a unit's officer serves.")
     started_at: Utc
     ended_at: Utc | None
 
@@ -59,7 +60,10 @@ class OfficeTermRead(BaseModel):
 class OfficeRead(BaseModel):
     office: str = Field(description="The office's key in the constitution.")
     name: str
-    elected_by: str = Field(description="The body that elects the office, and may recall it.")
+    elected_by: str = Field(
+        description="The body that elects the office, or the constituency kind each unit "
+        "of which elects its own holders; they may recall it."
+    )
     places: int
     terms: list[OfficeTermRead]
 
@@ -118,8 +122,9 @@ def _term_read(term: OfficeTerm) -> OfficeTermRead:
         office=term.office_key,
         term=term.id,
         mandate=term.mandate_id,
-        person=term.mandate.person.name,
-        mandate_status=term.mandate.status.value,
+        person=offices.holder_name(term),
+        mandate_status=term.mandate.status.value if term.mandate else None,
+        unit=term.constituency.name if term.constituency else None,
         started_at=term.started_at,
         ended_at=term.ended_at,
     )
@@ -216,8 +221,8 @@ def move_recall(
             **motion_read(session, motion).model_dump(),
             office=term.office_key,
             term=term.id,
-            holder=term.mandate_id,
-            person=term.mandate.person.name,
+            holder=term.mandate_id or 0,  # a body's office: always held through a mandate
+            person=offices.holder_name(term),
         )
 
     return perform(database, request, ctx, "motion.move", work, body=body, status=201)
