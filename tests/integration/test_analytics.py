@@ -18,7 +18,8 @@ from tauride.domain.errors import Conflict
 from tauride.domain.poll_backing import Attribution
 from tauride.domain.polls import PollMethod
 from tauride.domain.sittings import SittingState
-from tauride.queries.analytics import body_representativeness, poll_representativeness
+from tauride.queries.analytics import body_representativeness
+from tauride.queries.poll_analytics import poll_representativeness
 from tauride.services import polls, sittings
 from tauride.services.bodies import current_memberships, get_body
 from tauride.services.examples import example_path, load_folder

@@ -11,12 +11,8 @@ from rich.table import Table
 
 from tauride.cli.context import print_json, unit_of_work
 from tauride.domain.poll_backing import Backing
-from tauride.queries.analytics import (
-    BodyRepresentativeness,
-    PollRepresentativeness,
-    body_representativeness,
-    poll_representativeness,
-)
+from tauride.queries.analytics import BodyRepresentativeness, body_representativeness
+from tauride.queries.poll_analytics import PollRepresentativeness, poll_representativeness
 
 app = typer.Typer(
     help="Representativeness: constituents behind polls, malapportionment of bodies.",

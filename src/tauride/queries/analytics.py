@@ -1,19 +1,19 @@
-"""Read models of representativeness: who stands behind a body's seats and a poll's choices.
+"""Read models of representativeness and power: who stands behind a body's seats, and how
+voting power is shared among a body's blocs.
 
 Never writes. The figures come from the domain (`domain/malapportionment.py` and
-`domain/poll_backing.py`); these functions only gather what it needs from the record.
+`domain/bloc_power.py`); these functions only gather what it needs from the record.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tauride.db.models import (
@@ -21,14 +21,11 @@ from tauride.db.models import (
     BodyMembership,
     Constituency,
     ConstitutionVersion,
-    JournalRecord,
     Mandate,
-    Organization,
 )
-from tauride.db.polls import Ballot, HandCount, Participation, Poll, PollElector
-from tauride.domain import majority_figures
-from tauride.domain.constitution import parse_constitution
-from tauride.domain.errors import Conflict, NotFound
+from tauride.domain.bloc_power import BlocGame, bloc_game, body_quota
+from tauride.domain.constitution import Constitution, parse_constitution
+from tauride.domain.errors import InvalidInput, NotFound
 from tauride.domain.malapportionment import (
     UNATTACHED,
     Malapportionment,
@@ -37,16 +34,11 @@ from tauride.domain.malapportionment import (
     districts_of,
     malapportionment,
 )
-from tauride.domain.poll_backing import (
-    Backing,
-    Counted,
-    Elector,
-    Named,
-    PollBacking,
-    poll_backing,
-    verdict,
-)
-from tauride.domain.polls import PollMethod, PollState
+from tauride.domain.power import INDICES
+from tauride.queries.organizations import body_members, organization_by_slug
+
+Bloc = Literal["faction", "constituency"]
+Weight = Literal["heads", "constituents"]
 
 
 def decimal(value: Fraction | None) -> float | None:
@@ -146,23 +138,19 @@ def _line(line: ShareLine) -> dict[str, Any]:
     }
 
 
-def _organization(session: Session, slug: str) -> Organization:
-    org = session.execute(
-        select(Organization).where(Organization.slug == slug)
-    ).scalar_one_or_none()
-    if org is None:
-        raise NotFound(f"no organization '{slug}'")
-    return org
-
-
-def _kind_names(session: Session, org_id: int) -> dict[str, KindName]:
+def _constitution(session: Session, org_id: int) -> Constitution:
+    """The rules in force: the organization's latest constitution."""
     source = session.execute(
         select(ConstitutionVersion.source)
         .where(ConstitutionVersion.organization_id == org_id)
         .order_by(ConstitutionVersion.version.desc())
         .limit(1)
     ).scalar_one()
-    kinds = parse_constitution(source).constituency_kinds
+    return parse_constitution(source)
+
+
+def _kind_names(session: Session, org_id: int) -> dict[str, KindName]:
+    kinds = _constitution(session, org_id).constituency_kinds
     return {key: KindName(k.name, k.unit) for key, k in kinds.items()} | {
         UNATTACHED: KindName("No constituency", "constituents")
     }
@@ -175,7 +163,7 @@ def body_representativeness(session: Session, slug: str, body_key: str) -> BodyR
     constituency's constituents in the body are what its seated delegates stand for
     (`Mandate.represents`), which is its whole size when all its delegates sit there.
     """
-    org = _organization(session, slug)
+    org = organization_by_slug(session, slug)
     body = session.execute(
         select(Body).where(Body.organization_id == org.id, Body.key == body_key)
     ).scalar_one_or_none()
@@ -204,171 +192,55 @@ def body_representativeness(session: Session, slug: str, body_key: str) -> BodyR
 
 
 @dataclass(frozen=True)
-class PollRepresentativeness:
+class BodyPower:
+    """How voting power is shared in a body when its voting members of a faction (or of a
+    constituency) vote together, with a vote per member or a card vote."""
+
     organization: str
-    poll: int
     body: str
-    question: str
-    method: str
-    kind: str
-    recorded: dict[str, Any] | None
-    backing: PollBacking
-
-    def as_dict(self) -> dict[str, Any]:
-        b = self.backing
-        return {
-            "organization": self.organization,
-            "poll": self.poll,
-            "body": self.body,
-            "question": self.question,
-            "method": self.method,
-            "kind": self.kind,
-            "attribution": b.attribution.value,
-            "note": b.attribution.note,
-            "options": {o: _backing(line) for o, line in b.options.items()},
-            "voted": _backing(b.voted),
-            "did_not_vote": _backing(b.did_not_vote),
-            "not_present": _backing(b.not_present),
-            "absent": _backing(b.absent),
-            "present": _backing(b.present),
-            "members": _backing(b.members),
-            "recorded": self.recorded,
-            "by_heads": _outcome(b.by_heads),
-            "by_constituents": _outcome(b.by_constituents),
-            "differs": b.differs,
-        }
+    bloc: Bloc
+    weight: Weight
+    game: BlocGame
+    """The blocs, by faction key or constituency name (None for members of neither)."""
+    faction_names: Mapping[str, str]
 
 
-def _backing(line: Backing) -> dict[str, int | None]:
-    return {"heads": line.heads, "constituents": line.constituents}
+def body_power(
+    session: Session,
+    slug: str,
+    body_key: str,
+    *,
+    bloc: Bloc = "faction",
+    weight: Weight | None = None,
+    quota: int | None = None,
+    indices: Sequence[str] = INDICES,
+) -> BodyPower:
+    """Measure each bloc's voting power in a body, within a bounded cost: counted exactly
+    where that is cheap (`domain/bloc_power.py`), else estimated and said to be.
 
-
-def _outcome(outcome: majority_figures.Outcome | None) -> dict[str, Any] | None:
-    if outcome is None:
-        return None
-    return {
-        "verdict": verdict(outcome),
-        "carried": outcome.carried,
-        "winner": outcome.winner,
-        "figure": outcome.figure,
-        "reason": outcome.reason,
-    }
-
-
-def poll_representativeness(session: Session, slug: str, poll_id: int) -> PollRepresentativeness:
-    """Attribute a closed poll's choices, abstentions and absences to the constituents behind
-    the seats, and decide it again by heads and by constituents under its own rule.
-
-    The electorate is the one frozen when the poll opened. Members not present are the
-    body's voting members at that moment whose seat nobody took (the journal's opening entry
-    names the seats taken); the constituents behind them are what their mandates stand for
-    now, since only the present seats' figures were frozen. An open poll is refused: a
-    running tally of a secret ballot is nobody's business until it closes.
+    The weight defaults to the body's rule (a card vote weighs what each seat represents)
+    and the quota to the body's majority of all the weight. A body without voting weight
+    gives an empty game; a quota beyond the total weight is refused.
     """
-    org = _organization(session, slug)
-    row = session.execute(
-        select(Poll, Body.key)
-        .join(Body, Poll.body_id == Body.id)
-        .where(Poll.id == poll_id, Poll.organization_id == org.id)
-    ).first()
-    if row is None:
-        raise NotFound(f"no poll {poll_id} in {slug}")
-    poll, body_key = row
-    if poll.state != PollState.CLOSED.value:
-        raise Conflict(f"poll {poll_id} is still open: its representativeness is read once closed")
-    electors = [
-        Elector(voter, represents)
-        for voter, represents in session.execute(
-            select(PollElector.mandate_id, PollElector.represents)
-            .where(PollElector.poll_id == poll.id)
-            .order_by(PollElector.mandate_id)
-        )
-    ]
-    election = poll.kind == "election"
-    rule = None if election else _rule(poll.rule)
-    options = () if election else tuple(poll.options)
-    backing = poll_backing(
-        options, rule, electors, _not_present(session, poll), _choices(session, poll)
-    )
-    return PollRepresentativeness(
+    org = organization_by_slug(session, slug)
+    members = [m for m in body_members(session, slug, body_key) if not m.consultative]
+    constitution = _constitution(session, org.id)
+    rule = constitution.bodies.get(body_key)
+    by: Weight = weight or ("constituents" if rule and rule.majority.weighted else "heads")
+    blocs: dict[str | None, list[int]] = {}
+    for m in members:
+        name = m.faction if bloc == "faction" else m.constituency
+        blocs.setdefault(name, []).append(m.represents if by == "constituents" else 1)
+    total = sum(map(sum, blocs.values()))
+    if quota is None and total:
+        quota = body_quota(total, rule.majority.threshold if rule else "more-than-half")
+    if total and quota is not None and quota > total:
+        raise InvalidInput(f"query:quota: {quota} exceeds the total weight {total}")
+    return BodyPower(
         organization=org.slug,
-        poll=poll.id,
         body=body_key,
-        question=poll.question,
-        method=poll.method,
-        kind=poll.kind,
-        recorded=poll.outcome,
-        backing=backing,
+        bloc=bloc,
+        weight=by,
+        game=bloc_game(blocs, quota or 0, indices),
+        faction_names={key: f.name for key, f in constitution.factions.items()},
     )
-
-
-def _rule(figures: Mapping[str, Any]) -> majority_figures.Rule:
-    return majority_figures.Rule(
-        figures["threshold"], figures["base"], figures["weighted"], figures["tie"]
-    )
-
-
-def _choices(session: Session, poll: Poll) -> Named | Counted:
-    """What the record lets anyone know of the choices: by voter, or only as totals."""
-    method = PollMethod(poll.method)
-    if method.counted_by_tellers:
-        hands = session.execute(
-            select(HandCount.option, HandCount.count).where(HandCount.poll_id == poll.id)
-        )
-        return Counted(dict(hands.all()))
-    ballots = session.execute(
-        select(Ballot.mandate_id, Ballot.choice, Ballot.weight).where(Ballot.poll_id == poll.id)
-    ).all()
-    if poll.kind == "election":
-        return Counted({}, _participants(session, poll))
-    if method.named:
-        return Named({voter: choice for voter, choice, _ in ballots if voter is not None})
-    heads = Counter(choice for _, choice, _ in ballots)
-    weights: Counter[str] = Counter()
-    for _, choice, weight in ballots:
-        weights[choice] += weight
-    # In a card vote every ballot weighs what its seat stands for, so its weight is public.
-    return Counted(
-        dict(heads), _participants(session, poll), weights if poll.rule["weighted"] else None
-    )
-
-
-def _participants(session: Session, poll: Poll) -> frozenset[int]:
-    return frozenset(
-        session.scalars(select(Participation.mandate_id).where(Participation.poll_id == poll.id))
-    )
-
-
-def _not_present(session: Session, poll: Poll) -> list[int]:
-    """The constituents behind each voting member whose seat was empty when the poll opened."""
-    seated = _seated_principals(session, poll)
-    at = poll.opened_at
-    rows = session.execute(
-        select(Mandate.id, Mandate.represents)
-        .select_from(BodyMembership)
-        .join(Mandate, BodyMembership.mandate_id == Mandate.id)
-        .where(
-            BodyMembership.body_id == poll.body_id,
-            BodyMembership.consultative.is_(False),
-            BodyMembership.started_at <= at,
-            or_(BodyMembership.ended_at.is_(None), BodyMembership.ended_at > at),
-        )
-        .order_by(Mandate.id)
-    ).all()
-    return [int(represents) for mandate, represents in rows if mandate not in seated]
-
-
-def _seated_principals(session: Session, poll: Poll) -> set[int]:
-    """The members whose seat was filled at opening, by themselves or an alternate, as the
-    journal's `poll.opened` entry records them ([voter, principal, weight] per seat)."""
-    for payload in session.scalars(
-        select(JournalRecord.payload)
-        .where(
-            JournalRecord.organization_id == poll.organization_id,
-            JournalRecord.kind == "poll.opened",
-        )
-        .order_by(JournalRecord.height.desc())
-    ):
-        if payload.get("poll") == poll.id:
-            return {int(principal) for _, principal, _ in payload["electorate"]}
-    raise NotFound(f"poll {poll.id}: its opening is not in the journal")

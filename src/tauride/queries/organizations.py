@@ -79,6 +79,16 @@ def quorum_count(share: Fraction, members: int) -> int:
     return math.ceil(share * members)
 
 
+def organization_by_slug(session: Session, slug: str) -> Organization:
+    """The organization a slug names, or NotFound."""
+    org = session.execute(
+        select(Organization).where(Organization.slug == slug)
+    ).scalar_one_or_none()
+    if org is None:
+        raise NotFound(f"no organization '{slug}'")
+    return org
+
+
 def list_organizations(session: Session) -> list[tuple[str, str]]:
     """Slugs and names of every organization in the database."""
     return [

@@ -7,19 +7,17 @@ reveal who chose what) or presence (show of hands).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from tauride.domain.bloc_power import BlocLine, BlocShare
 from tauride.domain.errors import InvalidInput
-from tauride.domain.majority import SHARES
-from tauride.domain.power import BANZHAF, PowerResult, banzhaf, majority_quota, shapley_shubik
-from tauride.queries.analytics import body_representativeness, poll_representativeness
-from tauride.queries.organizations import body_members
-from tauride.services.organizations import current_constitution
+from tauride.queries.analytics import Bloc, Weight, body_representativeness
+from tauride.queries.analytics import body_power as measure_power
+from tauride.queries.poll_analytics import poll_representativeness
 from tauride.web.auth import Act, Context
 from tauride.web.database import DB
 
@@ -132,15 +130,28 @@ class PollRepresentativenessRead(BaseModel):
     differs: bool | None
 
 
+class IntervalRead(BaseModel):
+    """The 95% interval of an estimated share."""
+
+    low: float
+    high: float
+
+
 class BlocPowerRead(BaseModel):
     name: str
     members: int
     weight: int
-    value: float
-    """The normalized index: the bloc's share of all power."""
-    exact: str
-    raw: str
-    """Swings (Banzhaf) or pivotal orderings (Shapley–Shubik), in full as a decimal string."""
+    value: float = Field(description="The normalized index: the bloc's share of all power.")
+    exact: str | None = Field(
+        description='The share as an exact fraction, "n/d"; null when estimated.'
+    )
+    raw: str | None = Field(
+        description="Swings (Banzhaf) or pivotal orderings (Shapley–Shubik), in full as a"
+        " decimal string; null when estimated."
+    )
+    interval: IntervalRead | None = Field(
+        description="The 95% interval of an estimated share; null when counted exactly."
+    )
 
 
 class BodyPowerRead(BaseModel):
@@ -151,6 +162,15 @@ class BodyPowerRead(BaseModel):
     weight: str
     quota: int
     total: int
+    exact: bool = Field(
+        description="Whether the shares were counted exactly. A game too large to count on"
+        " request (blocs² × total weight / 64 over ten million) is estimated instead."
+    )
+    samples: int | None = Field(
+        description="How many random coalitions or orderings the estimates drew (null when"
+        " exact); the same game always gives the same estimates."
+    )
+    seed: int | None = Field(description="The random seed of the estimates (null when exact).")
     blocs: list[BlocPowerRead]
 
 
@@ -172,11 +192,6 @@ def body_report(body: str, ctx: Reader, database: DB) -> BodyRepresentativenessR
     return BodyRepresentativenessRead.model_validate(report.as_dict())
 
 
-def _quota(total: int, threshold: str) -> int:
-    share, strict = SHARES.get(threshold, SHARES["more-than-half"])
-    return majority_quota(total, share, at_least=not strict)
-
-
 @router.get("/bodies/{body}/power", responses={404: {}, 422: {}})
 def body_power(
     body: str,
@@ -185,11 +200,9 @@ def body_power(
     index: Annotated[
         Literal["banzhaf", "shapley-shubik"], Query(description="The power index.")
     ] = "banzhaf",
-    bloc: Annotated[
-        Literal["faction", "constituency"], Query(description="How members vote together.")
-    ] = "faction",
+    bloc: Annotated[Bloc, Query(description="How members vote together.")] = "faction",
     weight: Annotated[
-        Literal["heads", "constituents"] | None,
+        Weight | None,
         Query(description="A vote per member, or a card vote (default: the body's rule)."),
     ] = None,
     quota: Annotated[
@@ -197,52 +210,43 @@ def body_power(
         Query(ge=1, description="Weight that wins (default: the body's majority of all)."),
     ] = None,
 ) -> BodyPowerRead:
-    """Each bloc's voting power in a body, counted exactly, when the voting members of a
-    faction or a constituency vote together."""
+    """Each bloc's voting power in a body when the voting members of a faction or a
+    constituency vote together: counted exactly where that is cheap enough, else estimated
+    from random draws with a fixed seed, with 95% intervals (`exact` says which)."""
     with database.unit_of_work() as session:
-        members = [m for m in body_members(session, ctx.slug, body) if not m.consultative]
-        _, constitution = current_constitution(session, ctx.org_id)
-    rule = constitution.bodies.get(body)
-    threshold = rule.majority.threshold if rule else "more-than-half"
-    card = rule.majority.weighted if rule else False
-    by = weight or ("constituents" if card else "heads")
-    blocs: dict[str, list[int]] = {}
-    for m in members:
-        name = (
-            (m.faction or NO_FACTION) if bloc == "faction" else (m.constituency or NO_CONSTITUENCY)
+        power = measure_power(
+            session, ctx.slug, body, bloc=bloc, weight=weight, quota=quota, indices=(index,)
         )
-        blocs.setdefault(name, []).append(m.represents if by == "constituents" else 1)
-    weights = [sum(w) for w in blocs.values()]
-    total = sum(weights)
-    if total == 0:
+    game = power.game
+    if game.total == 0:
         raise InvalidInput(f"{body}: no voting weight in this body, so no coalition can win")
-    need = quota if quota is not None else _quota(total, threshold)
-    if need > total:
-        raise InvalidInput(f"query:quota: {need} exceeds the total weight {total}")
-    count: Callable[[list[int], int], PowerResult] = banzhaf if index == BANZHAF else shapley_shubik
-    try:
-        result = count(weights, need)
-    except ValueError as error:  # a game too large to count exactly
-        raise InvalidInput(str(error)) from None
+    nobody = NO_FACTION if bloc == "faction" else NO_CONSTITUENCY
     return BodyPowerRead(
         organization=ctx.slug,
         body=body,
-        index=result.index,
+        index=index,
         bloc=bloc,
-        weight=by,
-        quota=need,
-        total=total,
-        blocs=[
-            BlocPowerRead(
-                name=name,
-                members=len(blocs[name]),
-                weight=w,
-                value=round(float(v), 12),
-                exact=_exact(v),
-                raw=str(raw),
-            )
-            for name, w, v, raw in zip(blocs, weights, result.values, result.raw, strict=True)
-        ],
+        weight=power.weight,
+        quota=game.quota,
+        total=game.total,
+        exact=game.exact,
+        samples=game.samples,
+        seed=game.seed,
+        blocs=[_bloc(line.name or nobody, line, line.shares[index]) for line in game.blocs],
+    )
+
+
+def _bloc(name: str, line: BlocLine, share: BlocShare) -> BlocPowerRead:
+    return BlocPowerRead(
+        name=name,
+        members=line.members,
+        weight=line.weight,
+        value=round(share.value, 12),
+        exact=None if share.exact is None else _exact(share.exact),
+        raw=None if share.raw is None else str(share.raw),
+        interval=None
+        if share.interval is None
+        else IntervalRead(low=share.interval[0], high=share.interval[1]),
     )
 
 
