@@ -8,11 +8,20 @@ from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tauride.db.models import JournalRecord, Organization
 from tauride.domain.journal import JournalEntry, format_instant, next_entry, utc_now_instant
+
+NOTIFY_CHANNEL = "tauride_journal"
+"""The PostgreSQL channel that every append notifies, at commit, with
+``<organization id>:<height>:<sitting id or nothing>:<kind>``: the live pages of every
+server process learn of acts done anywhere, the command line's included."""
+
+APPENDED = "tauride.journal.appended"
+"""The ``Session.info`` key of a list that collects the rows appended in the session, when
+its owner publishes them to the live pages after commit (the web's unit of work does)."""
 
 _clock: ContextVar[Callable[[], datetime] | None] = ContextVar("journal_clock", default=None)
 
@@ -75,6 +84,22 @@ def append(
         kind=kind,
         payload=payload,
     )
-    session.add(JournalRecord.of(organization_id, entry))
+    record = JournalRecord.of(organization_id, entry)
+    session.add(record)
     session.flush()
+    _announce(session, record)
     return entry
+
+
+def _announce(session: Session, record: JournalRecord) -> None:
+    """Tell the live pages of the new entry: to the session's owner, which publishes it
+    after commit, and on PostgreSQL to every listening process (NOTIFY is delivered at
+    commit, and never for a transaction or savepoint that rolls back)."""
+    appended = session.info.get(APPENDED)
+    if appended is not None:
+        appended.append(record)
+    if session.get_bind().dialect.name == "postgresql":
+        sitting = record.payload.get("sitting")
+        where = sitting if isinstance(sitting, int) and not isinstance(sitting, bool) else ""
+        message = f"{record.organization_id}:{record.height}:{where}:{record.kind}"
+        session.execute(select(func.pg_notify(NOTIFY_CHANNEL, message)))

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from tauride.db.engine import transaction
+from tauride.web.live import LiveUpdates
 
 
 class Database:
@@ -18,12 +19,21 @@ class Database:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.live = LiveUpdates(engine)
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
-        """One transaction: committed if the block succeeds, rolled back otherwise."""
-        with transaction(self.engine) as session:
-            yield session
+        """One transaction: committed if the block succeeds, rolled back otherwise; what it
+        journaled is then published to the live pages."""
+        outbox = self.live.outbox()
+        try:
+            with transaction(self.engine) as session:
+                outbox.watch(session)
+                yield session
+                outbox.seal(session)
+            outbox.publish()
+        finally:
+            outbox.close()
 
 
 def _database(request: Request) -> Database:
