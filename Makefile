@@ -15,7 +15,10 @@ export UV_PROJECT_ENVIRONMENT := .venv
 DEMO_DB ?= sqlite:///./tauride.db
 DEMO_EXAMPLE ?= petrograd-1917
 
-.PHONY: help install demo test lint typecheck architecture migrations-check unit integration clean bench
+LOCALE_DIR := src/tauride/web/locale
+LANGS ?= ru de
+
+.PHONY: messages help install demo test lint typecheck architecture migrations-check unit integration clean bench
 
 help:
 	@echo "make demo    install, migrate a SQLite database, load the $(DEMO_EXAMPLE) example, serve it"
@@ -30,13 +33,29 @@ $(UV):
 	$(UV) sync --frozen --all-groups --python $(PYTHON)
 	touch $@
 
-install: .venv/.synced
+# System packages from Debian: Chromium for the browser tests, Pango and fonts for the PDF
+# minutes (WeasyPrint), poppler-utils to read PDFs back in tests. Installed when missing.
+SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+	fonts-dejavu-core fonts-noto-core poppler-utils
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.system-packages: Makefile
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:" $$missing; \
+	  $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+	touch $@
+
+install: .venv/.synced .system-packages
 
 demo: install
 	TAURIDE_DATABASE_URL=$(DEMO_DB) $(RUN) tauride db upgrade
 	TAURIDE_DATABASE_URL=$(DEMO_DB) $(RUN) tauride init --example $(DEMO_EXAMPLE) --if-missing >/dev/null
 	TAURIDE_DATABASE_URL=$(DEMO_DB) $(RUN) tauride org show $(DEMO_EXAMPLE)
-	@echo 'Serving on http://127.0.0.1:8000 (API under /api/v1, documentation at /docs); Ctrl-C stops.'
+	TAURIDE_DATABASE_URL=$(DEMO_DB) $(RUN) tauride demo prepare $(DEMO_EXAMPLE)
+	@echo 'Serving on http://127.0.0.1:8000 (pages at /, API under /api/v1, documentation at /docs); Ctrl-C stops.'
 	TAURIDE_DATABASE_URL=$(DEMO_DB) $(RUN) tauride serve --host 127.0.0.1 --port 8000
 
 lint: install
@@ -68,5 +87,19 @@ integration: install
 bench: install
 	$(RUN) python bench/run.py
 
+# Extract the pages' strings and add new ones to every catalog (then translate them).
+messages: install
+	$(RUN) pybabel extract -F babel.cfg --no-location --sort-output --omit-header \
+	  -k _ -k gettext -k ngettext:1,2 -o $(LOCALE_DIR)/messages.pot .
+	for lang in $(LANGS); do \
+	  if [ -f $(LOCALE_DIR)/$$lang/LC_MESSAGES/messages.po ]; then \
+	    $(RUN) pybabel update --no-fuzzy-matching -i $(LOCALE_DIR)/messages.pot \
+	      -d $(LOCALE_DIR) -D messages -l $$lang; \
+	  else \
+	    $(RUN) pybabel init -i $(LOCALE_DIR)/messages.pot -d $(LOCALE_DIR) -D messages -l $$lang; \
+	  fi; \
+	done
+
 clean:
+	rm -f .system-packages
 	rm -rf .venv .tools .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage htmlcov

@@ -185,3 +185,22 @@ def run_together(workers: list[Callable[[], None]]) -> list[TaurideError]:
 def race() -> Race:
     """Run acts at the same moment on several threads (each worker owns its transaction)."""
     return run_together
+
+
+# The longest files go first: xdist hands out whole files, and a long one started last keeps
+# one worker busy after the others have finished.
+LONGEST_FIRST = (
+    "tests/web/test_schemathesis.py",
+    "tests/web/test_scenarios_api.py",
+    "tests/browser/",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        return next(
+            (i for i, prefix in enumerate(LONGEST_FIRST) if item.nodeid.startswith(prefix)),
+            len(LONGEST_FIRST),
+        )
+
+    items.sort(key=rank)

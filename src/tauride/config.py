@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import SecretStr, model_validator
+from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./tauride.db"
@@ -28,6 +29,27 @@ class Settings(BaseSettings):
     # Requests per minute allowed per client address before 429 (login) and per account (cast).
     login_rate_per_minute: int = 10
     cast_rate_per_minute: int = 120
+    # Notices by e-mail: with no SMTP host the secretariat prints them instead.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    smtp_timeout_s: float = 30
+    mail_from: str = "tauride@localhost"
+    # The zone of sittings' times written without one (an IANA name such as Europe/Moscow).
+    timezone: str = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone '{value}' (an IANA name such as Europe/Berlin)"
+            ) from None
+        return value
 
     @model_validator(mode="after")
     def _secret_required_outside_development(self) -> Settings:
@@ -50,6 +72,11 @@ class Settings(BaseSettings):
             if self.cookie_secure is not None
             else (self.environment != "development")
         )
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The zone of sittings' times written without one."""
+        return ZoneInfo(self.timezone)
 
     @property
     def effective_secret_key(self) -> str:

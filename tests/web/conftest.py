@@ -93,6 +93,26 @@ class Site:
         assert response.status_code == 201, response.text
         return {"Authorization": f"Bearer {response.json()['token']}"}
 
+    def browser(self, username: str | None = None, **headers: str) -> TestClient:
+        """A client of the pages, as a browser would be: asking for HTML, signed in through
+        the sign-in page with a one-time code when a username is given, and echoing its
+        CSRF token the way htmx does on every changing request."""
+        page_client = TestClient(
+            self.client.app, headers={"Accept": "text/html,*/*;q=0.8", **headers}
+        )
+        if username is None:
+            return page_client
+        engine = build_engine(self.url)
+        try:
+            with transaction(engine) as session:
+                code = accounts.issue_login_code(session, username)
+        finally:
+            engine.dispose()
+        response = page_client.post("/login", data={"code": code}, follow_redirects=False)
+        assert response.status_code == 303, response.text
+        page_client.headers["X-CSRF-Token"] = page_client.cookies["tauride_csrf"]
+        return page_client
+
 
 def _load(url: str) -> None:
     engine = build_engine(url)

@@ -87,7 +87,7 @@ def two_databases(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tu
 
 
 def normalized(value: Any) -> Any:
-    """The JSON value with every field named in NORMALIZED replaced by a placeholder."""
+    """The JSON value with every field named in NORMALIZED masked by a fixed value."""
     if isinstance(value, dict):
         return {k: "<normalized>" if k in NORMALIZED else normalized(v) for k, v in value.items()}
     if isinstance(value, list):

@@ -11,10 +11,12 @@ from tauride.cli import (
     constitution,
     data,
     db,
+    demo,
     elections,
     instructions,
     journal,
     motions,
+    notices,
     offices,
     organizations,
     petitions,
@@ -84,6 +86,8 @@ app.add_typer(scenario.app, name="scenario")
 app.add_typer(instructions.app, name="instruct")
 app.add_typer(offices.app, name="office")
 app.add_typer(roll_votes.app, name="vote")
+app.add_typer(demo.app, name="demo")
+app.add_typer(notices.app, name="notice")
 
 
 def run() -> None:

@@ -23,6 +23,10 @@ class Account(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(100), unique=True)
     display_name: Mapped[str] = mapped_column(String(300))
+    # The language the account chose for the pages ("en", "ru", "de"); None: the browser's.
+    locale: Mapped[str | None] = mapped_column(String(8))
+    # Where notices go (convocations, sign-in codes); personal data, never journaled.
+    email: Mapped[str | None] = mapped_column(String(320))
     password_hash: Mapped[str | None] = mapped_column(String(200))
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

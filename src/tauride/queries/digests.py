@@ -38,6 +38,7 @@ from tauride.domain.instructions import (
 from tauride.domain.minutes import minutes_of
 from tauride.domain.minutes_model import SittingMinutes
 from tauride.queries.journal import journal_entries
+from tauride.queries.organizations import organization_by_slug
 
 
 def _utc(at: dt.datetime | None) -> dt.datetime | None:
@@ -58,15 +59,6 @@ class _Membership:
 
     def at(self, instant: dt.datetime) -> bool:
         return self.started_at <= instant and (self.ended_at is None or self.ended_at > instant)
-
-
-def _organization(session: Session, slug: str) -> Organization:
-    org = session.execute(
-        select(Organization).where(Organization.slug == slug)
-    ).scalar_one_or_none()
-    if org is None:
-        raise NotFound(f"no organization '{slug}'")
-    return org
 
 
 def _constituency(session: Session, org: Organization, name: str) -> Constituency:
@@ -124,7 +116,7 @@ def _members_at(
 def instructions_report(session: Session, slug: str, constituency: str) -> ConstituencyInstructions:
     """Every instruction the constituency gave (superseded ones marked) and, for every poll
     they applied to, what each of its delegates did: kept, breached, absent, secret…"""
-    org = _organization(session, slug)
+    org = organization_by_slug(session, slug)
     unit = _constituency(session, org, constituency)
     members = _members_at(session, org, _memberships(session, [unit.id]), None)
     fold = fold_instructions(journal_entries(session, slug))
@@ -160,7 +152,7 @@ def _sat(session: Session, sitting: Sitting, memberships: list[_Membership]) -> 
 
 def digest_constituencies(session: Session, slug: str, sitting_id: int) -> list[str]:
     """The constituencies with a delegate in the sitting's body while it met, by name."""
-    org = _organization(session, slug)
+    org = organization_by_slug(session, slug)
     sitting = _sitting(session, org, sitting_id)
     units = session.execute(
         select(Constituency.id, Constituency.name).where(Constituency.organization_id == org.id)
@@ -217,7 +209,7 @@ def sitting_digests(
 ) -> dict[str, Digest]:
     """Report-back digests of a sitting, by constituency: those named, or else every one
     with a delegate in the sitting's body while it met. The journal is read once."""
-    org = _organization(session, slug)
+    org = organization_by_slug(session, slug)
     sitting = _sitting(session, org, sitting_id)
     names = (
         list(constituencies)

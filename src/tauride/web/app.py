@@ -7,12 +7,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tauride import __version__
 from tauride.config import Settings, get_settings
@@ -22,9 +23,24 @@ from tauride.web import problems
 from tauride.web.api import router as api_router
 from tauride.web.database import Database
 from tauride.web.openapi_links import add_links
+from tauride.web.pages import router as pages_router
+from tauride.web.pages.errors import html_error
+from tauride.web.pages.i18n import LanguageMiddleware
 from tauride.web.ratelimit import RateLimiter
 
 STATIC = Path(__file__).with_name("static")
+
+
+def vendored(name: str) -> Path:
+    """A third-party asset kept as published (Swagger UI): in a wheel under
+    `tauride/_vendor/`, in a checkout under `vendor/` beside the sources."""
+    package = Path(__file__).resolve().parents[1]
+    for root in (package / "_vendor", package.parents[1] / "vendor"):
+        if (root / name).is_dir():
+            return root / name
+    raise RuntimeError(f"the vendored {name} is missing from this installation")
+
+
 DOCS_PAGE = """<!doctype html>
 <html lang="en">
 <head>
@@ -53,14 +69,27 @@ SECURITY_HEADERS = {
 }
 
 
-class SecurityHeaders(BaseHTTPMiddleware):
-    """Add the security headers to every response."""
+class SecurityHeaders:
+    """Add the security headers to every response (a pure ASGI middleware, so streamed
+    responses such as the live events pass through untouched)."""
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    if name not in headers:
+                        headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -69,12 +98,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # Building an engine connects to nothing: the first request does.
     engine = build_engine(config.database_url, busy_timeout_ms=config.sqlite_busy_timeout_ms)
+    database = Database(engine)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await database.live.start()
         try:
             yield
         finally:
+            await database.live.stop()
             engine.dispose()
 
     app = FastAPI(
@@ -86,7 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = config
-    app.state.database = Database(engine)
+    app.state.database = database
     app.state.rate_limiters = {
         "login": RateLimiter(config.login_rate_per_minute),
         "poll.cast": RateLimiter(config.cast_rate_per_minute),
@@ -94,8 +126,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "vote.cast_code": RateLimiter(config.cast_rate_per_minute),
     }
     app.add_middleware(SecurityHeaders)
-    problems.install(app)
+    app.add_middleware(LanguageMiddleware)
+    problems.install(app, html=html_error)
     app.include_router(api_router, prefix="/api/v1")
+    app.include_router(pages_router)
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -105,6 +139,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.openapi = openapi  # type: ignore[method-assign]
 
+    # Swagger UI is mounted before /static so that its files are found first.
+    app.mount(
+        "/static/swagger-ui",
+        StaticFiles(directory=vendored("swagger-ui")),
+        name="swagger-ui",
+    )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/docs", include_in_schema=False)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable
 from functools import lru_cache
 from http import HTTPStatus
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -77,33 +79,54 @@ def _field(loc: tuple[int | str, ...]) -> str:
     return f"{where}:{place}" if where in ("query", "path", "header") and place else place
 
 
-def install(app: FastAPI) -> None:
-    """Register the handlers that turn every error into problem details."""
+HtmlErrors = Callable[[Request, int, str, list[str]], Response]
+
+
+def install(app: FastAPI, html: HtmlErrors | None = None) -> None:
+    """Register the handlers that turn every error into problem details, or, for a page
+    (anything outside the API that a browser asked for), into an HTML error page."""
+
+    def answer(request: Request, status: int, kind: str, errors: list[str], **kw: Any) -> Response:
+        if html is not None and wants_html(request):
+            return html(request, status, kind, errors)
+        return problem_response(request, status, kind, errors, **kw)
 
     @app.exception_handler(TaurideError)
-    async def _refused(request: Request, exc: TaurideError) -> JSONResponse:
-        response = problem_response(request, status_of(exc), exc.kind, exc.problems)
+    async def _refused(request: Request, exc: TaurideError) -> Response:
+        response = answer(request, status_of(exc), exc.kind, exc.problems)
         retry_after = getattr(exc, "retry_after", None)
         if retry_after is not None:
             response.headers["Retry-After"] = str(retry_after)
-        if isinstance(exc, Unauthenticated):
+        if isinstance(exc, Unauthenticated) and not wants_html(request):
             response.headers["WWW-Authenticate"] = "Bearer"
         return response
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         errors = [f"{_field(tuple(e['loc']))}: {e['msg']}".lstrip(": ") for e in exc.errors()]
-        return problem_response(request, HTTPStatus.UNPROCESSABLE_ENTITY, "invalid-input", errors)
+        return answer(request, HTTPStatus.UNPROCESSABLE_ENTITY, "invalid-input", errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         phrase = HTTPStatus(exc.status_code).phrase
         kind = phrase.lower().replace(" ", "-")
         detail = str(exc.detail) if exc.detail and exc.detail != phrase else phrase
-        response = problem_response(request, exc.status_code, kind, [detail], title=phrase)
+        response = answer(request, exc.status_code, kind, [detail], title=phrase)
         for name, value in (exc.headers or {}).items():
             response.headers[name] = value
         return response
+
+
+API_PREFIXES = ("/api/", "/problems", "/healthz", "/readyz", "/openapi.json", "/static/")
+
+
+def wants_html(request: Request) -> bool:
+    """A page request: outside the API, from a browser (or htmx) that takes HTML."""
+    path = request.url.path
+    if path.startswith(API_PREFIXES):
+        return False
+    accept = request.headers.get("accept", "")
+    return request.headers.get("hx-request") == "true" or "text/html" in accept or not accept
 
 
 class ProblemType(BaseModel):
