@@ -47,9 +47,40 @@
   }
 
   function changed(detail) {
+    heard.changes += 1;
     if (window.htmx) { window.htmx.trigger(document.body, "tauride:changed", detail || {}); }
     attend(detail || {});
   }
+
+  /* A live part replaces itself (outerHTML). An event heard while its request is under
+     way is queued by htmx on the element being replaced, and htmx drops the requests of
+     elements no longer in the page: the part would stay at the state before that act. So
+     each request notes how many events had been heard when it left, and a part whose new
+     copy left before the latest event it listens to asks again. */
+  var heard = { changes: 0, ballots: 0 };
+
+  function listening(elt) {
+    var trigger = (elt && elt.getAttribute && elt.getAttribute("hx-trigger")) || "";
+    return { changes: trigger.indexOf("tauride:changed") >= 0, ballots: trigger.indexOf("tauride:ballot") >= 0 };
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    var ears = listening(elt);
+    if (ears.changes || ears.ballots) { elt.taurideHeard = { changes: heard.changes, ballots: heard.ballots }; }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var config = event.detail.requestConfig;
+    var elt = config && config.elt;
+    var before = elt && elt.taurideHeard;
+    if (!before || !elt.id || document.body.contains(elt) || !window.htmx) { return; }
+    var now = document.getElementById(elt.id);
+    var ears = listening(now);
+    var missed = (ears.changes && heard.changes > before.changes) || (ears.ballots && heard.ballots > before.ballots);
+    if (now && missed) {
+      window.htmx.ajax("get", now.getAttribute("hx-get"), { source: now, target: now, swap: "outerHTML" });
+    }
+  });
 
   /* A part marked data-attention="poll.opened" comes into view when that act happens (a
      vote opens while the delegate reads further down), unless they are typing. */
@@ -93,6 +124,7 @@
        count ballots listen ("tauride:ballot"): the rest of the page, a voter's buttons
        among them, stays still while hundreds vote. */
     source.addEventListener("ballot", function (event) {
+      heard.ballots += 1;
       var detail = {};
       try { detail = JSON.parse(event.data); } catch (e) { detail = {}; }
       if (window.htmx) { window.htmx.trigger(document.body, "tauride:ballot", detail); }
