@@ -11,6 +11,9 @@ UV := .tools/bin/uv
 RUN := $(UV) run --frozen --no-sync
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
+# Every test worker and every `tauride` a test starts imports the whole stack: compiled once
+# into __pycache__, not again in each process.
+unexport PYTHONDONTWRITEBYTECODE
 
 DEMO_DB ?= sqlite:///./tauride.db
 DEMO_EXAMPLE ?= petrograd-1917

@@ -139,15 +139,18 @@ def petrograd_postgres(postgres: Any, postgres_template: str) -> str:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def petrograd_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def petrograd_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh database of each backend, already holding the Petrograd 1917 example."""
     if request.param == "sqlite":
         path = tmp_path / "tauride.db"
         shutil.copyfile(request.getfixturevalue("petrograd_sqlite"), path)
-        return f"sqlite:///{path}"
+        yield f"sqlite:///{path}"
+        return
     server = request.getfixturevalue("postgres")
     template: str = request.getfixturevalue("petrograd_postgres")
-    return server.url_for(server.create(uuid.uuid4().hex[:8], template=template))
+    name = server.create(uuid.uuid4().hex[:8], template=template)
+    yield server.url_for(name)
+    server.discard(name)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -29,9 +30,16 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+@cache
+def newest_revisions() -> frozenset[str]:
+    """The heads of the packaged migrations (read once a process: they do not change)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return frozenset(ScriptDirectory.from_config(config).get_heads())
+
+
 def is_at_head(engine: Engine) -> bool:
     """Say whether the database schema is at the newest migration."""
-    script = ScriptDirectory.from_config(alembic_config(str(engine.url)))
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_heads()
-    return set(current) == set(script.get_heads())
+    return set(current) == newest_revisions()
