@@ -92,15 +92,16 @@ bench: install
 
 # Extract the pages' strings and add new ones to every catalog (then translate them).
 messages: install
-	$(RUN) pybabel extract -F babel.cfg --no-location --sort-output --omit-header \
+	$(RUN) pybabel extract -F babel.cfg --no-location --sort-output --omit-header --width=100 \
 	  -k _ -k gettext -k ngettext:1,2 -o $(LOCALE_DIR)/messages.pot .
 	for lang in $(LANGS); do \
 	  if [ -f $(LOCALE_DIR)/$$lang/LC_MESSAGES/messages.po ]; then \
-	    $(RUN) pybabel update --no-fuzzy-matching -i $(LOCALE_DIR)/messages.pot \
+	    $(RUN) pybabel update --no-fuzzy-matching --width=100 -i $(LOCALE_DIR)/messages.pot \
 	      -d $(LOCALE_DIR) -D messages -l $$lang; \
 	  else \
 	    $(RUN) pybabel init -i $(LOCALE_DIR)/messages.pot -d $(LOCALE_DIR) -D messages -l $$lang; \
 	  fi; \
+	  sed -i '/^"Report-Msgid-Bugs-To: EMAIL@ADDRESS/d' $(LOCALE_DIR)/$$lang/LC_MESSAGES/messages.po; \
 	done
 
 clean:

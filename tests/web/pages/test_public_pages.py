@@ -37,6 +37,7 @@ from tauride.services.examples import examples_root
 from tauride.services.organizations import current_constitution, get_organization
 from tauride.services.scenarios import replay
 from tauride.web import create_app
+from tauride.web.pages import public_organization
 
 ORG = "petrograd-1917"
 SCENARIO = examples_root() / ORG / "june-1917.toml"
@@ -273,6 +274,35 @@ def test_the_largest_body_lists_every_member_in_one_page(june: June) -> None:
     assert "consultative seats for the Bolsheviks: 2" in executive
     assert "Socialist-Revolutionaries" in executive
     assert "no body 'nope'" in unescape(get(june, f"/o/{ORG}/bodies/nope", 404))
+
+
+def test_a_large_roll_is_shown_a_page_at_a_time(
+    june: June, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages of the roll follow one another without a gap or a repeat; the figures above
+    the roll still count every member."""
+    monkeypatch.setattr(public_organization, "ROLL_PAGE", 30)
+    whole = [
+        int(m)
+        for m in re.findall(r'<tr data-mandate="(\d+)">', get(june, f"/o/{ORG}/bodies/plenary"))
+    ]
+    assert len(whole) == 30
+    members = read(june.url, lambda s: body_members(s, ORG, "plenary"))
+    shown: list[int] = []
+    path: str | None = f"/o/{ORG}/bodies/plenary"
+    while path is not None:
+        page = get(june, path)
+        lines = [int(m) for m in re.findall(r'<tr data-mandate="(\d+)">', page)]
+        first = len(shown) + 1
+        assert f"Members {first} to {first + len(lines) - 1} of {len(members)}" in text(page)
+        assert f"{sum(not m.consultative for m in members)} members with a vote" in text(page)
+        shown += lines
+        following = re.search(r'rel="next" href="([^"]+)"', page)
+        path = unescape(following.group(1)) if following else None
+    assert len(shown) == len(set(shown)) == len(members)
+    assert sorted(shown) == sorted(m.mandate for m in members)
+    assert "First page" in text(page)
+    assert "Next page" not in text(page)
 
 
 def test_sittings_link_every_screen_and_minutes_list_only_closed_sittings(june: June) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
 from tauride.queries.organizations import organization_summary, quorum_count
@@ -24,6 +24,10 @@ from tauride.web.pages.session import PageAct, PageContext
 router = APIRouter(include_in_schema=False)
 
 OrgReader = Annotated[PageContext, Depends(PageAct("organization.read"))]
+
+ROLL_PAGE = 250
+"""Members of a body shown on one page: a congress of thousands is a roll of pages, so that
+a phone does not load a megabyte (the figures above the roll count every member)."""
 
 
 @router.get("/o/{slug}", response_class=HTMLResponse)
@@ -51,9 +55,15 @@ def overview(request: Request, page: OrgReader, database: DB) -> HTMLResponse:
 
 
 @router.get("/o/{slug}/bodies/{body_ref}", response_class=HTMLResponse)
-def body(request: Request, body_ref: str, page: OrgReader, database: DB) -> HTMLResponse:
+def body(
+    request: Request,
+    body_ref: str,
+    page: OrgReader,
+    database: DB,
+    after: Annotated[int, Query(ge=0, description="members of the roll already shown")] = 0,
+) -> HTMLResponse:
     """Every member of a body, with the constituency that sent them, the constituents they
-    stand for, their faction and their mandate."""
+    stand for, their faction and their mandate, a page of the roll at a time."""
     with database.unit_of_work() as session:
         org = organization_header(session, page.ctx.org_id)
         found = find_body(session, page.ctx.org_id, body_ref)
@@ -70,7 +80,11 @@ def body(request: Request, body_ref: str, page: OrgReader, database: DB) -> HTML
         "overview",
         body=found,
         rule=rule,
-        members=members,
+        members=members[after : after + ROLL_PAGE],
+        first=after + 1,
+        total=len(members),
+        after=after,
+        following=after + ROLL_PAGE if after + ROLL_PAGE < len(members) else None,
         voting=len(voting),
         consultative=len(members) - len(voting),
         quorum=quorum_count(rule.quorum, len(voting)) if rule else None,
