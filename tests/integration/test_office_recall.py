@@ -23,6 +23,7 @@ from tauride.services import (
     constituencies,
     mandates,
     motions,
+    office_recalls,
     offices,
     organizations,
     polls,
@@ -81,14 +82,14 @@ def test_a_carried_recall_ends_the_term_and_the_office_is_filled_again(
 ) -> None:
     sitting_id, voting = _sitting(session, org, "plenary")
     mover = voting[0]
-    motion = offices.move_recall(
+    motion = office_recalls.move_recall(
         session, org, sitting_id, "chair", CHAIR, mover_mandate_id=mover, actor="t"
     )
     term = session.get_one(OfficeTerm, motion.office_term_id)
     assert (term.office_key, term.mandate.person.name, term.ended_at) == ("chair", CHAIR, None)
     assert motion.title == f"Recall {CHAIR} from the office of Chair of the Soviet"
     with pytest.raises(Conflict, match="already before the body"):
-        offices.move_recall(
+        office_recalls.move_recall(
             session, org, sitting_id, "chair", term.mandate_id, mover_mandate_id=mover, actor="t"
         )
     _decide(session, org, motion, voting, yes=len(voting) - 1)
@@ -110,7 +111,7 @@ def test_a_carried_recall_ends_the_term_and_the_office_is_filled_again(
     assert kinds.index("motion.decided") < kinds.index("office.recalled")
 
     with pytest.raises(Conflict, match="the term has ended"):
-        offices.move_recall(
+        office_recalls.move_recall(
             session, org, sitting_id, "chair", CHAIR, mover_mandate_id=mover, actor="t"
         )
     successor = offices.fill_office(session, org, "chair", voting[1], source="poll", actor="t")
@@ -126,7 +127,7 @@ def test_a_carried_recall_ends_the_term_and_the_office_is_filled_again(
 
 def test_a_lost_recall_changes_nothing(session: Session, org: Organization) -> None:
     sitting_id, voting = _sitting(session, org, "executive")
-    motion = offices.move_recall(
+    motion = office_recalls.move_recall(
         session,
         org,
         sitting_id,
@@ -149,22 +150,22 @@ def test_a_recall_is_moved_only_in_the_electing_body_against_a_running_term(
     sitting_id, voting = _sitting(session, org, "workers-section")
     height = session.scalar(select(func.max(JournalRecord.height)))
     with pytest.raises(InvalidInput, match="recalled by 'plenary', which elected it"):
-        offices.move_recall(
+        office_recalls.move_recall(
             session, org, sitting_id, "chair", CHAIR, mover_mandate_id=voting[0], actor="t"
         )
     with pytest.raises(NotFound, match="no office 'tsar'"):
-        offices.move_recall(
+        office_recalls.move_recall(
             session, org, sitting_id, "tsar", CHAIR, mover_mandate_id=voting[0], actor="t"
         )
     assert session.scalar(select(func.max(JournalRecord.height))) == height
     plenary, members = _sitting(session, org, "plenary")
     height = session.scalar(select(func.max(JournalRecord.height)))
     with pytest.raises(NotFound, match="does not hold the office 'chair'"):
-        offices.move_recall(
+        office_recalls.move_recall(
             session, org, plenary, "chair", "K. A. Belov", mover_mandate_id=members[0], actor="t"
         )
     with pytest.raises(NotFound, match="no sitting 99999"):
-        offices.move_recall(
+        office_recalls.move_recall(
             session, org, 99999, "chair", CHAIR, mover_mandate_id=members[0], actor="t"
         )
     assert session.scalar(select(func.max(JournalRecord.height))) == height
@@ -222,7 +223,7 @@ def test_a_recalled_officer_loses_the_seats_the_office_carries(session: Session)
         "C": "ex-officio",
     }
     sitting_id, voting = _sitting(session, org, "council")
-    motion = offices.move_recall(
+    motion = office_recalls.move_recall(
         session, org, sitting_id, "chair", "C", mover_mandate_id=voting[0], actor="t"
     )
     _decide(session, org, motion, voting, yes=2)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import typer
 
 from tauride.cli.context import ACTOR, print_json, unit_of_work
-from tauride.services import offices, unit_officers
+from tauride.services import office_recalls, offices, unit_officers
 from tauride.services.organizations import get_organization
 
 app = typer.Typer(
@@ -83,7 +83,7 @@ def recall(
     and when it is carried the term ends."""
     with unit_of_work() as session:
         org = get_organization(session, organization)
-        motion = offices.move_recall(
+        motion = office_recalls.move_recall(
             session,
             org,
             sitting,

@@ -3,9 +3,10 @@ body that elected them (the constitution's `offices.*.elected_by`).
 
 A recall is a main motion moved in a sitting of the electing body that names the office
 term it would end (`Motion.office_term_id`); it is debated and voted on like any motion,
-under the body's majority rule. When its poll carries it, the term ends and
-`office.recalled` is journaled (`note_decision`, called by `motions.close_vote`); when it is
-lost, nothing changes. The office is then filled again by `fill_office`.
+under the body's majority rule (moved by services/office_recalls.py). When its poll carries
+it, the term ends and `office.recalled` is journaled (`note_decision`, called by
+`motions.close_vote`); when it is lost, nothing changes. The office is then filled again by
+`fill_office`.
 
 An office may instead be elected by each unit of a constituency kind (`elected_by` names the
 kind: soldiers electing their company's commander); such officers are elected and recalled
@@ -25,11 +26,10 @@ from tauride.db.polls import Motion
 from tauride.domain.constitution import Constitution
 from tauride.domain.constitution.model import Office
 from tauride.domain.errors import Conflict, InvalidInput, NotFound
-from tauride.domain.offices import OfficeHeld, RecallPending
-from tauride.domain.procedure import TERMINAL, MotionKind, MotionState
-from tauride.services import bodies, journal, motions
+from tauride.domain.offices import OfficeHeld
+from tauride.domain.procedure import MotionState
+from tauride.services import bodies, journal
 from tauride.services.organizations import current_constitution
-from tauride.services.sittings import get_sitting
 
 Holder = int | str
 """A holder named by mandate number or by the person's name."""
@@ -55,7 +55,7 @@ def holder_name(term: OfficeTerm) -> str:
     return person.name if person is not None else "?"
 
 
-def _body_office(constitution: Constitution, office_key: str) -> Office:
+def body_office(constitution: Constitution, office_key: str) -> Office:
     office = get_office(constitution, office_key)
     if elected_by_units(constitution, office):
         raise InvalidInput(
@@ -96,71 +96,6 @@ def current_term(
     if len(held) > 1:
         raise InvalidInput(f"{who} names several holders of '{office_key}': give the mandate")
     return held[0]
-
-
-def move_recall(
-    session: Session,
-    org: Organization,
-    sitting_id: int,
-    office_key: str,
-    holder: Holder,
-    *,
-    mover_mandate_id: int | None = None,
-    mover_label: str | None = None,
-    text: str = "",
-    agenda_item_id: int | None = None,
-    actor: str,
-) -> Motion:
-    """Move, in a sitting of the body that elected the office, a main motion to recall its
-    holder; the motion names the term it would end and goes the usual way to the vote."""
-    _, constitution = current_constitution(session, org.id)
-    office = _body_office(constitution, office_key)
-    sitting = get_sitting(session, org, sitting_id)
-    if sitting.body.key != office.elected_by:
-        raise InvalidInput(
-            f"office '{office_key}' is recalled by '{office.elected_by}', which elected it; "
-            f"sitting {sitting_id} is a sitting of '{sitting.body.key}'"
-        )
-    term = current_term(session, org, office_key, holder)
-    pending = session.scalars(
-        select(Motion.id).where(
-            Motion.office_term_id == term.id,
-            Motion.state.not_in([s.value for s in TERMINAL]),
-        )
-    ).first()
-    if pending is not None:
-        raise RecallPending(f"motion {pending} to recall this holder is already before the body")
-    person = holder_name(term)
-    motion = motions.move_motion(
-        session,
-        org,
-        sitting_id,
-        kind=MotionKind.MAIN,
-        title=f"Recall {person} from the office of {office.name}",
-        text=text.strip() or f"{person} is recalled from the office of {office.name}.",
-        mover_mandate_id=mover_mandate_id,
-        mover_label=mover_label,
-        agenda_item_id=agenda_item_id,
-        actor=actor,
-    )
-    motion.office_term_id = term.id
-    session.flush()
-    journal.append(
-        session,
-        org.id,
-        actor=actor,
-        kind="office.recall_moved",
-        payload={
-            "motion": motion.id,
-            "office": office_key,
-            "term": term.id,
-            "mandate": term.mandate_id,
-            "person": person,
-            "sitting": sitting.id,
-            "body": office.elected_by,
-        },
-    )
-    return motion
 
 
 def note_decision(
@@ -241,7 +176,7 @@ def fill_office(
     a recall); refused while every place of the office is held. `source` says how it was
     decided ("poll 12")."""
     _, constitution = current_constitution(session, org.id)
-    office = _body_office(constitution, office_key)
+    office = body_office(constitution, office_key)
     mandate = _mandate(session, org, holder)
     name = mandate.person.name
     if mandate.status is not MandateStatus.ACTIVE:

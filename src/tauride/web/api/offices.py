@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from tauride.db.models import OfficeTerm, Organization
 from tauride.domain.authorization import authorize
 from tauride.domain.errors import InvalidInput
-from tauride.services import offices
+from tauride.services import office_recalls, offices
 from tauride.services.organizations import current_constitution
 from tauride.web.acts import perform, read
 from tauride.web.api.motions import MotionRead, motion_read
@@ -204,7 +204,7 @@ def move_recall(
         # A delegate moves through their own mandate; only the secretariat moves in the
         # name of a body or petition.
         authorize("motion.move", ctx.who, mandate_id=body.mover)
-        motion = offices.move_recall(
+        motion = office_recalls.move_recall(
             session,
             org,
             body.sitting,
