@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,7 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from tauride import __version__
+from tauride.cli import context as cli_context
 from tauride.cli.main import app
+from tauride.config import get_settings
 from tauride.services.examples import example_path
 
 runner = CliRunner()
@@ -303,4 +306,28 @@ def test_production_without_secret_is_refused(monkeypatch: pytest.MonkeyPatch) -
         assert code == 2
         assert "TAURIDE_SECRET_KEY must be set" in err
     finally:
+        get_settings.cache_clear()
+
+
+def test_steps_of_migrations_and_pdfs_stay_out_of_the_log_at_info(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """At the default level the log carries requests' news, not each migration step or each
+    step of drawing a minutes PDF."""
+    monkeypatch.setenv("TAURIDE_LOG_LEVEL", "INFO")
+    get_settings.cache_clear()
+    # The root at INFO, as `logging.basicConfig` leaves it outside the tests.
+    loggers = [logging.getLogger(name) for name in ("", "alembic", "weasyprint")]
+    levels = [logger.level for logger in loggers]
+    try:
+        for logger in loggers:
+            logger.setLevel(logging.NOTSET)
+        loggers[0].setLevel(logging.INFO)
+        cli_context.settings()
+        assert not logging.getLogger("weasyprint.progress").isEnabledFor(logging.INFO)
+        assert not logging.getLogger("alembic.runtime.migration").isEnabledFor(logging.INFO)
+        assert logging.getLogger("weasyprint").isEnabledFor(logging.WARNING)
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
         get_settings.cache_clear()

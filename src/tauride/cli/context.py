@@ -41,8 +41,10 @@ def settings() -> Settings:
     if config.log_level == "DEBUG":
         logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)  # every statement
     else:
-        # Each migration step is news to an operator reading DEBUG output, not otherwise.
+        # Each migration step, and each step of drawing a PDF, is news to an operator
+        # reading DEBUG output, not otherwise.
         logging.getLogger("alembic").setLevel(logging.WARNING)
+        logging.getLogger("weasyprint").setLevel(logging.WARNING)
     return config
 
 
